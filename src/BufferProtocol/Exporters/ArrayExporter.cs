@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using BufferProtocol.Formats;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
@@ -10,13 +9,22 @@ namespace BufferProtocol.Exporters;
 /// Exports a .NET array of an unmanaged type — <c>T[]</c> or a rectangular <c>T[,]</c>, <c>T[,,]</c>, … — as a
 /// C-contiguous, writable buffer with the array's rank and extents. The array is pinned only while exported.
 /// </summary>
-/// <remarks>The exporter never frees the array (the GC owns it); disposing it only stops further exports.</remarks>
+/// <remarks>
+/// <para>The exporter never frees the array (the GC owns it); disposing it only stops further exports. The pin is
+/// taken on the first export and released with the last; if a consumer leaks an export and the exporter becomes
+/// unreachable, a finalizer releases the pin.</para>
+/// <para>A <c>T[]</c> answers requests as its CPython counterpart <c>array.array</c> does
+/// (<see cref="BufferRequestRules.FillInfo(in ExportSource, BufferRequest, object, IBufferReleaser)"/>: a
+/// <see cref="BufferRequest.Format"/> request without <see cref="BufferRequest.ND"/> is answered with the format and
+/// no shape); arrays of rank 2 and more answer as <c>_testbuffer.ndarray</c> and memoryview do
+/// (<see cref="BufferRequestRules.Apply"/>).</para>
+/// </remarks>
 public sealed class ArrayExporter : BufferExporter
 {
     private readonly Array _array;
     private readonly string _format;
     private readonly nint _itemSize;
-    private GCHandle _pin;
+    private PinnedHandle? _pin;
 
     private ArrayExporter(Array array, string format, nint itemSize)
     {
@@ -57,16 +65,20 @@ public sealed class ArrayExporter : BufferExporter
     }
 
     /// <inheritdoc />
-    protected override void OnFirstExport() => _pin = GCHandle.Alloc(_array, GCHandleType.Pinned);
+    protected override void OnFirstExport() => _pin = PinnedHandle.Pin(_array);
 
     /// <inheritdoc />
     protected override void OnLastRelease()
     {
-        if (_pin.IsAllocated)
-        {
-            _pin.Free();
-        }
+        _pin?.Free();
+        _pin = null;
     }
+
+    /// <inheritdoc />
+    protected override AcquiredBuffer Answer(in ExportSource source, BufferRequest request) =>
+        _array.Rank == 1
+            ? BufferRequestRules.FillInfo(source, request, this, this)
+            : BufferRequestRules.Apply(source, request, this, this);
 
     /// <inheritdoc />
     protected override ExportSource Describe()
@@ -77,6 +89,6 @@ public sealed class ArrayExporter : BufferExporter
             shape[d] = _array.GetLength(d);
         }
         var layout = BufferLayout.Contiguous(_itemSize, shape);
-        return new ExportSource(_pin.AddrOfPinnedObject(), layout, _format, IsReadOnly: false);
+        return new ExportSource(_pin!.Address, layout, _format, IsReadOnly: false);
     }
 }

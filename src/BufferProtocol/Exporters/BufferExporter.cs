@@ -158,16 +158,37 @@ public abstract class BufferExporter : IBufferExporter, IBufferReleaser, IDispos
     protected void RunUnlessExported(string message, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        lock (_gate)
+        using (EnterUnlessExported(message))
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_exports > 0)
-            {
-                throw new BufferException(message);
-            }
             action();
         }
     }
+
+    /// <summary>
+    /// Enters the export lock, refusing with <see cref="BufferException"/> while the memory is exported: for
+    /// operations that would move, resize or free it and that cannot be written as a delegate (they take spans).
+    /// Dispose the returned scope to leave the lock: <c>using (EnterUnlessExported(message)) { ... }</c>.
+    /// </summary>
+    /// <param name="message">The refusal's message.</param>
+    /// <returns>The held lock; no export can start until it is disposed.</returns>
+    /// <exception cref="BufferException">The memory is exported.</exception>
+    /// <exception cref="ObjectDisposedException">The exporter has been disposed.</exception>
+    protected Lock.Scope EnterUnlessExported(string message)
+    {
+        var scope = _gate.EnterScope();
+        if (_disposed || _exports > 0)
+        {
+            var disposed = _disposed;
+            scope.Dispose();
+            ObjectDisposedException.ThrowIf(disposed, this);
+            throw new BufferException(message);
+        }
+        return scope;
+    }
+
+    /// <summary>Enters the export lock (for reading state that exports and releases change).</summary>
+    /// <returns>The held lock; dispose it to leave.</returns>
+    protected Lock.Scope EnterLock() => _gate.EnterScope();
 
     private void FreeOnce()
     {

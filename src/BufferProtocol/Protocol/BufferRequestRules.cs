@@ -17,8 +17,9 @@ namespace BufferProtocol.Protocol;
 /// <item>no <see cref="BufferRequest.ND"/>: refused when a format was requested ("cannot cast to unsigned bytes if
 /// the format flag is present"); else shape null and rank 1.</item>
 /// </list>
-/// <see cref="FillInfo"/> is <c>PyBuffer_FillInfo</c>, used by exporters of plain bytes (<c>bytes</c>,
-/// <c>bytearray</c>, <c>mmap</c>): 1-D unsigned bytes, only the writable check can fail.
+/// <c>FillInfo</c> is <c>PyBuffer_FillInfo</c>, used by exporters of plain bytes (<c>bytes</c>,
+/// <c>bytearray</c>, <c>mmap</c>) and, with the item size and format kept, by <c>array.array</c>: 1-D contiguous
+/// items, only the writable check can fail.
 /// </remarks>
 public static class BufferRequestRules
 {
@@ -94,14 +95,39 @@ public static class BufferRequestRules
     /// <param name="releaser">Receives the release, once.</param>
     /// <returns>The buffer the consumer receives.</returns>
     /// <exception cref="BufferException">A writable request on read-only memory: "Object is not writable."</exception>
-    public static AcquiredBuffer FillInfo(nint pointer, nint length, bool isReadOnly, BufferRequest request, object owner, IBufferReleaser releaser)
+    public static AcquiredBuffer FillInfo(nint pointer, nint length, bool isReadOnly, BufferRequest request, object owner, IBufferReleaser releaser) =>
+        FillInfo(new ExportSource(pointer, Layout.BufferLayout.Create(1, [length], [1]), "B", isReadOnly), request, owner, releaser);
+
+    /// <summary>
+    /// <c>PyBuffer_FillInfo</c> generalised to the items of a one-dimensional contiguous exporter, as
+    /// <c>array.array</c>'s getbuffer answers: the item size is kept, the format is filled in with
+    /// <see cref="BufferRequest.Format"/> (also without <see cref="BufferRequest.ND"/>), the shape with
+    /// <see cref="BufferRequest.ND"/>, the strides with <see cref="BufferRequest.Strides"/>. Only a writable request
+    /// on read-only memory is refused: the items are trivially C- and Fortran-contiguous.
+    /// </summary>
+    /// <param name="source">
+    /// The exporter's memory: a one-dimensional layout whose stride is its item size (or whose extent is at most
+    /// 1), without suboffsets.
+    /// </param>
+    /// <param name="request">The consumer's request.</param>
+    /// <param name="owner">The exporter.</param>
+    /// <param name="releaser">Receives the release, once.</param>
+    /// <returns>The buffer the consumer receives.</returns>
+    /// <exception cref="BufferException">A writable request on read-only memory: "Object is not writable."</exception>
+    /// <exception cref="ArgumentException">The source is not one-dimensional and contiguous.</exception>
+    public static AcquiredBuffer FillInfo(in ExportSource source, BufferRequest request, object owner, IBufferReleaser releaser)
     {
-        if (request.Has(BufferRequest.Writable) && isReadOnly)
+        ArgumentNullException.ThrowIfNull(source.Format);
+        var layout = source.Layout;
+        if (layout.Rank != 1 || layout.HasSubOffsets || !layout.IsCContiguous)
+        {
+            throw new ArgumentException($"FillInfo exports one-dimensional contiguous memory, not {layout}", nameof(source));
+        }
+        if (request.Has(BufferRequest.Writable) && source.IsReadOnly)
         {
             throw new BufferException("Object is not writable.");
         }
-        var layout = Layout.BufferLayout.Create(1, [length], [1]);
-        return AcquiredBuffer.Create(pointer, layout, isReadOnly, request.Has(BufferRequest.Format) ? "B" : null, 1,
+        return AcquiredBuffer.Create(source.Pointer, layout, source.IsReadOnly, request.Has(BufferRequest.Format) ? source.Format : null, 1,
             request.Has(BufferRequest.ND), request.Has(BufferRequest.Strides), owner, releaser, request);
     }
 }

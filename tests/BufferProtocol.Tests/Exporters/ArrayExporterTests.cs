@@ -47,7 +47,21 @@ public class ArrayExporterTests
         Assert.Equal(1, buffer.Rank);
         Assert.Equal(4, buffer.ItemSize);
         Assert.Equal(12, buffer.Length);
-        Assert.Throws<BufferException>(() => exporter.GetBuffer(BufferRequest.Format));
+    }
+
+    [Fact]
+    public void Format_without_ND_is_answered_as_array_array_does_for_one_dimension_only()
+    {
+        // array('i').__getbuffer__(PyBUF_FORMAT) -> format 'i', shape NULL; a 2-D ndarray/memoryview refuses it.
+        using var vector = ArrayExporter.Create(new int[3]);
+        using (var buffer = vector.GetBuffer(BufferRequest.Format))
+        {
+            Assert.Equal("i", buffer.Format);
+            Assert.False(buffer.HasShape);
+            Assert.Equal(1, buffer.Rank);
+        }
+        using var matrix = ArrayExporter.Create<int>(new int[2, 2]);
+        Assert.Throws<BufferException>(() => matrix.GetBuffer(BufferRequest.Format));
     }
 
     [Fact]
