@@ -1,0 +1,116 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using BufferProtocol.Protocol;
+using BufferProtocol.Python.Interop;
+
+namespace BufferProtocol.Python.Export;
+
+/// <summary>
+/// One export of .NET memory to Python: the <see cref="AcquiredBuffer"/> the .NET exporter answered with, and the
+/// native copies of its format, shape, strides and suboffsets that the <see cref="Py_buffer"/> points at.
+/// </summary>
+/// <remarks>
+/// <para><b>Ownership.</b> <c>bf_getbuffer</c> creates the record and stores a <see cref="GCHandle"/> to it in
+/// <c>Py_buffer.internal</c>; <c>bf_releasebuffer</c> frees the handle and disposes the record, which releases the
+/// .NET export (export count down, unpinned) and frees the native block. Python guarantees exactly one
+/// <c>bf_releasebuffer</c> per successful <c>bf_getbuffer</c>, with the GIL held.</para>
+/// <para>The native block is laid out as <c>[shape][strides][suboffsets][format\0]</c>, each array <c>ndim</c>
+/// entries long and present only when the buffer reports it (rank 0 reports none, as PEP 3118 demands).</para>
+/// </remarks>
+internal sealed unsafe class ExportRecord : IDisposable
+{
+    private readonly AcquiredBuffer _buffer;
+    private void* _block;
+
+    private ExportRecord(AcquiredBuffer buffer, void* block)
+    {
+        _buffer = buffer;
+        _block = block;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="view"/> from <paramref name="buffer"/> for the Python object <paramref name="self"/>,
+    /// taking ownership of the buffer. On failure nothing is left allocated and the buffer is not released.
+    /// </summary>
+    public static void Fill(Py_buffer* view, nint self, AcquiredBuffer buffer)
+    {
+        var rank = buffer.Rank;
+        var hasShape = buffer.HasShape && rank > 0;
+        var hasStrides = buffer.HasStrides && rank > 0;
+        var hasSubOffsets = buffer.HasSubOffsets && rank > 0;
+        var format = buffer.Format;
+        var dims = (hasShape ? rank : 0) + (hasStrides ? rank : 0) + (hasSubOffsets ? rank : 0);
+        var formatBytes = format is null ? 0 : Encoding.UTF8.GetByteCount(format) + 1;
+        var size = (nuint)(dims * sizeof(nint) + formatBytes);
+        var block = size == 0 ? null : NativeMemory.Alloc(size);
+        var cursor = (nint*)block;
+
+        nint* shape = null, strides = null, subOffsets = null;
+        if (hasShape)
+        {
+            shape = cursor;
+            buffer.Shape.CopyTo(new Span<nint>(cursor, rank));
+            cursor += rank;
+        }
+        if (hasStrides)
+        {
+            strides = cursor;
+            buffer.Strides.CopyTo(new Span<nint>(cursor, rank));
+            cursor += rank;
+        }
+        if (hasSubOffsets)
+        {
+            subOffsets = cursor;
+            buffer.SubOffsets.CopyTo(new Span<nint>(cursor, rank));
+            cursor += rank;
+        }
+        byte* formatPointer = null;
+        if (format is not null)
+        {
+            formatPointer = (byte*)cursor;
+            var written = Encoding.UTF8.GetBytes(format, new Span<byte>(formatPointer, formatBytes - 1));
+            formatPointer[written] = 0;
+        }
+
+        var record = new ExportRecord(buffer, block);
+        view->buf = (void*)buffer.Pointer;
+        view->obj = self;
+        view->len = buffer.Length;
+        view->itemsize = buffer.ItemSize;
+        view->@readonly = buffer.IsReadOnly ? 1 : 0;
+        view->ndim = rank;
+        view->format = formatPointer;
+        view->shape = shape;
+        view->strides = strides;
+        view->suboffsets = subOffsets;
+        view->@internal = (void*)GCHandle.ToIntPtr(GCHandle.Alloc(record));
+        CPython.Py_IncRef(self);
+    }
+
+    /// <summary>Takes back the record stored in <paramref name="view"/>'s <c>internal</c> field and frees the handle.</summary>
+    public static ExportRecord Take(Py_buffer* view)
+    {
+        var handle = GCHandle.FromIntPtr((nint)view->@internal);
+        var record = (ExportRecord)handle.Target!;
+        handle.Free();
+        view->@internal = null;
+        return record;
+    }
+
+    /// <summary>Releases the .NET export and frees the native block.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _buffer.Dispose();
+        }
+        finally
+        {
+            if (_block is not null)
+            {
+                NativeMemory.Free(_block);
+                _block = null;
+            }
+        }
+    }
+}

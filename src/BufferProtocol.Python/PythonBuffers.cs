@@ -1,0 +1,165 @@
+using System.Runtime.InteropServices;
+using BufferProtocol.Protocol;
+using BufferProtocol.Python.Export;
+using BufferProtocol.Python.Import;
+using BufferProtocol.Python.Interop;
+using Python.Runtime;
+
+namespace BufferProtocol.Python;
+
+/// <summary>
+/// Zero-copy buffers between .NET and the CPython interpreter pythonnet hosts, in both directions.
+/// </summary>
+/// <remarks>
+/// <para><b>Python → .NET.</b> <see cref="AcquireBuffer"/> calls <c>PyObject_GetBuffer</c> on any Python exporter
+/// (NumPy arrays of any strides and dtype, <c>bytes</c>, <c>bytearray</c>, <c>array.array</c>, <c>mmap</c>,
+/// <c>memoryview</c>, …) and returns an <see cref="AcquiredBuffer"/> over the same memory, with exactly the fields
+/// the exporter filled in. Disposing it calls <c>PyBuffer_Release</c> once, with the GIL, from any thread; if it is
+/// never disposed its finalizer queues the release instead of waiting for the GIL. While it is alive the Python
+/// exporter sees a live export (a <c>bytearray</c> refuses to resize).</para>
+/// <para><b>.NET → Python.</b> <see cref="ToPython"/> wraps any <see cref="IBufferExporter"/> in a Python object of
+/// type <c>bufferprotocol.NetBuffer</c> whose <c>bf_getbuffer</c> asks the exporter, so <c>memoryview(x)</c>,
+/// <c>numpy.asarray(x)</c>, <c>bytes(x)</c>, <c>hashlib.sha256(x)</c>, … read and write .NET memory in place under
+/// every request flag.</para>
+/// <para><b>GIL.</b> Every method takes the GIL itself (reentrantly), so callers may or may not hold it. Python must
+/// be initialised first (<see cref="PythonHost.Initialize"/>, or pythonnet's own start-up).</para>
+/// </remarks>
+public static class PythonBuffers
+{
+    /// <summary>
+    /// Acquires the buffer of a Python object under <paramref name="request"/> (<c>PyObject_GetBuffer</c>), without
+    /// copying.
+    /// </summary>
+    /// <param name="obj">Any Python object implementing the buffer protocol.</param>
+    /// <param name="request">The request flags, passed to the exporter unchanged; <see cref="BufferRequest.FullRO"/>
+    /// is what <c>memoryview(obj)</c> asks for.</param>
+    /// <returns>The buffer; <see cref="AcquiredBuffer.Owner"/> is <paramref name="obj"/>. Dispose it to release the export.</returns>
+    /// <exception cref="PythonBufferException">The exporter refused the request (its Python exception's type and
+    /// message are kept), or the object has no buffer protocol (<c>TypeError</c>).</exception>
+    /// <exception cref="BufferException">The exporter filled in fields that break the protocol's invariants (the
+    /// buffer has then been released).</exception>
+    /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
+    public static AcquiredBuffer AcquireBuffer(this PyObject obj, BufferRequest request = BufferRequest.FullRO)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return Acquire(obj, request, obj);
+    }
+
+    /// <summary>
+    /// Wraps a Python object as a .NET <see cref="IBufferExporter"/>: each <see cref="IBufferExporter.GetBuffer"/> is a
+    /// new <c>PyObject_GetBuffer</c>. Use it to hand Python memory to anything that consumes exporters, or to
+    /// re-export it.
+    /// </summary>
+    /// <param name="obj">Any Python object implementing the buffer protocol.</param>
+    /// <returns>The exporter; it keeps <paramref name="obj"/> alive.</returns>
+    public static PythonExporter AsBufferExporter(this PyObject obj) => new(obj);
+
+    /// <summary>
+    /// Makes a Python object whose buffer protocol is backed by <paramref name="exporter"/>: Python reads and writes
+    /// the .NET memory in place.
+    /// </summary>
+    /// <param name="exporter">Any exporter (arrays, native memory, views, a <see cref="PythonExporter"/>, …).</param>
+    /// <returns>A new <c>bufferprotocol.NetBuffer</c>. It keeps <paramref name="exporter"/> alive until Python
+    /// deallocates it; each export Python takes is one export of <paramref name="exporter"/>, released when Python
+    /// releases it.</returns>
+    /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
+    public static PyObject ToPython(this IBufferExporter exporter)
+    {
+        ArgumentNullException.ThrowIfNull(exporter);
+        Start();
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+            return NetBufferType.Create(exporter);
+        }
+    }
+
+    /// <summary>The .NET exporter behind a <c>bufferprotocol.NetBuffer</c> made by <see cref="ToPython"/>, or null.</summary>
+    /// <param name="obj">Any Python object.</param>
+    public static IBufferExporter? GetNetExporter(PyObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Start();
+        using (CPython.Gil())
+        {
+            return NetBufferType.TryGetExporter(CPython.AddressOf(obj));
+        }
+    }
+
+    /// <summary>True when <paramref name="obj"/>'s type implements the buffer protocol (<c>PyObject_CheckBuffer</c>).</summary>
+    /// <param name="obj">Any Python object.</param>
+    public static unsafe bool IsBufferExporter(PyObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Start();
+        using (CPython.Gil())
+        {
+            return CPython.PyObject_CheckBuffer(CPython.AddressOf(obj)) != 0;
+        }
+    }
+
+    /// <summary>
+    /// Releases now the Python buffers whose <see cref="AcquiredBuffer"/> was collected without being disposed
+    /// (their finalizers only queue the release). Happens on its own in the background; call it for determinism.
+    /// </summary>
+    /// <returns>True when the queue was drained.</returns>
+    public static bool DrainPendingReleases()
+    {
+        Start();
+        if (!CPython.IsAlive)
+        {
+            return false;
+        }
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+        }
+        return PendingReleases.Count == 0;
+    }
+
+    internal static unsafe AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner)
+    {
+        Start();
+        var lease = new PythonBufferLease();
+        var view = lease.View;
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+            if (CPython.PyObject_GetBuffer(CPython.AddressOf(obj), view, (int)request) != 0)
+            {
+                lease.Abandon();
+                throw CPython.FetchError($"PyObject_GetBuffer(flags=0x{(int)request:x})");
+            }
+        }
+        try
+        {
+            return FromView(view, owner, lease, request);
+        }
+        catch
+        {
+            lease.Release();
+            throw;
+        }
+    }
+
+    private static unsafe AcquiredBuffer FromView(Py_buffer* view, object owner, IBufferReleaser releaser, BufferRequest request)
+    {
+        var rank = view->ndim;
+        if (rank < 0 || rank > Layout.BufferLayout.MaxRank)
+        {
+            throw new BufferException($"the exporter reported {rank} dimensions");
+        }
+        var shape = view->shape is null ? default : new ReadOnlySpan<nint>(view->shape, rank);
+        var strides = view->strides is null ? default : new ReadOnlySpan<nint>(view->strides, rank);
+        var subOffsets = view->suboffsets is null || rank == 0 ? default : new ReadOnlySpan<nint>(view->suboffsets, rank);
+        var format = view->format is null ? null : Marshal.PtrToStringUTF8((nint)view->format);
+        return AcquiredBuffer.FromFields((nint)view->buf, view->len, view->itemsize, view->@readonly != 0, format, rank,
+            shape, strides, subOffsets, view->shape is not null, view->strides is not null, owner, releaser, request);
+    }
+
+    private static void Start()
+    {
+        CPython.EnsureLoaded();
+        PendingReleases.EnsureStarted();
+    }
+}
