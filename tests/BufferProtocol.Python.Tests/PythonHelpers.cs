@@ -82,13 +82,14 @@ TWINS = {
     'bytearray': lambda: bytearray(range(1, 7)),
     'bytes': lambda: bytes(range(1, 7)),
     'int32_2x3': lambda: tb.ndarray(list(range(6)), shape=[2, 3], format='i', flags=tb.ND_WRITABLE),
-    'double_1d': lambda: tb.ndarray([0.5, 1.5, 2.5], shape=[3], format='d', flags=tb.ND_WRITABLE),
+    'double_1d': lambda: array.array('d', [0.5, 1.5, 2.5]),
     'fortran_readonly': lambda: tb.ndarray(list(range(6)), shape=[2, 3], format='i', flags=tb.ND_FORTRAN),
     'fortran_writable': lambda: tb.ndarray(list(range(6)), shape=[2, 3], format='i', flags=tb.ND_FORTRAN | tb.ND_WRITABLE),
     'reversed': lambda: tb.ndarray(list(range(6)), shape=[6], format='q', flags=tb.ND_WRITABLE)[::-2],
     'pil': lambda: tb.ndarray(list(range(12)), shape=[3, 4], format='i', flags=tb.ND_PIL | tb.ND_WRITABLE),
     'scalar': lambda: tb.ndarray(5, shape=[], format='i', flags=tb.ND_WRITABLE),
-    'empty': lambda: tb.ndarray([0], shape=[0], format='i', flags=tb.ND_WRITABLE),
+    'empty': lambda: array.array('i'),
+    'empty_2d': lambda: tb.ndarray([0], shape=[0, 3], format='i', flags=tb.ND_WRITABLE),
 }
 
 def twin(name):

@@ -24,7 +24,7 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
 
     public static TheoryData<string> NetExporters =>
     [
-        "bytearray", "bytes", "int32_2x3", "double_1d", "fortran_readonly", "fortran_writable", "reversed", "pil", "scalar", "empty",
+        "bytearray", "bytes", "int32_2x3", "double_1d", "fortran_readonly", "fortran_writable", "reversed", "pil", "scalar", "empty", "empty_2d",
     ];
 
     [SkippableFact]
@@ -121,6 +121,7 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
             "pil" => NativeLayoutExporter.Pil(3, 4),
             "scalar" => NativeLayoutExporter.Scalar(5),
             "empty" => ArrayExporter.Create(Array.Empty<int>()),
+            "empty_2d" => ArrayExporter.Create<int>(new int[0, 3]),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown pair"),
         };
         using (Py.GIL())
