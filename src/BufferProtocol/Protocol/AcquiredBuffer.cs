@@ -14,7 +14,9 @@ namespace BufferProtocol.Protocol;
 /// <para><b>Reported fields</b> mirror the request, NULLs included: <see cref="Format"/> is null without
 /// <see cref="BufferRequest.Format"/>; <see cref="HasShape"/> is false without <see cref="BufferRequest.ND"/>
 /// (CPython then reports <see cref="Rank"/> 1); <see cref="HasStrides"/> is false without
-/// <see cref="BufferRequest.Strides"/>. <see cref="Layout"/> is what a consumer may rely on, reconstructed the way
+/// <see cref="BufferRequest.Strides"/>. For a 0-dimensional buffer the C-level arrays are NULL whatever was requested
+/// (PEP 3118), so a C mirror reports <c>shape != NULL</c> as <c>HasShape &amp;&amp; Rank &gt; 0</c> (likewise strides).
+/// <see cref="Layout"/> is what a consumer may rely on, reconstructed the way
 /// <c>PyMemoryView_FromBuffer</c> reconstructs missing pieces: no shape means <c>Length / ItemSize</c> items in one
 /// dimension, no strides means C-contiguous.</para>
 /// </remarks>
