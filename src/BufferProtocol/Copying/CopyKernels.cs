@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace BufferProtocol.Copying;
+
+// The copy kernels: the only code of the copy engine that touches memory, and the only `unsafe` code in it.
+//
+// Everything works on `ref byte` rather than pointers, so managed memory (a Span<byte> over a byte[]) needs no
+// pinning and native memory is reached through AsRef. Two layers of static-abstract structs are plugged into one
+// loop each (style-anchors practice 10):
+//
+//   IElement        moves one item: Element<T> for item sizes 1/2/4/8/16 (one unaligned load and store),
+//                   ElementN for any other size; Element<ulong>/Element<uint> add SIMD transposes of 4x4 tiles.
+//   IBlockKernel    copies a 2-D block (the two innermost dimensions of a plan): BulkRows (one memmove per
+//                   row), StridedRows<E> (item by item), TiledRows<E> (cache-blocked, for transposes).
+//
+// The N-d odometer over the outer dimensions is written once, in CopyEngine.Run<TKernel>.
+
+/// <summary>The two innermost dimensions of a copy: <c>Rows × Cols</c> items with their byte strides.</summary>
+internal readonly struct Block
+{
+    public readonly nint Rows;
+    public readonly nint Cols;
+    public readonly nint SrcRowStride;
+    public readonly nint SrcColStride;
+    public readonly nint DstRowStride;
+    public readonly nint DstColStride;
+    public readonly nint ItemSize;
+
+    public Block(nint rows, nint cols, nint srcRowStride, nint srcColStride, nint dstRowStride, nint dstColStride, nint itemSize)
+    {
+        Rows = rows;
+        Cols = cols;
+        SrcRowStride = srcRowStride;
+        SrcColStride = srcColStride;
+        DstRowStride = dstRowStride;
+        DstColStride = dstColStride;
+        ItemSize = itemSize;
+    }
+}
+
+/// <summary>Moves one item.</summary>
+internal interface IElement
+{
+    /// <summary>Copies one item of <paramref name="itemSize"/> bytes (ignored by fixed-size elements).</summary>
+    static abstract void Move(ref byte dst, ref byte src, nint itemSize);
+
+    /// <summary>
+    /// Copies a tile whose source is contiguous along rows and destination contiguous along columns (a transpose)
+    /// with SIMD, or returns false to let the caller copy it item by item.
+    /// </summary>
+    static virtual bool TryTransposeTile(ref byte dst, ref byte src, nint rows, nint cols, nint srcColStride, nint dstRowStride) => false;
+}
+
+/// <summary>An item of <c>sizeof(T)</c> bytes: one unaligned load and one unaligned store.</summary>
+internal readonly struct Element<T> : IElement where T : unmanaged
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Move(ref byte dst, ref byte src, nint itemSize) =>
+        Unsafe.WriteUnaligned(ref dst, Unsafe.ReadUnaligned<T>(ref src));
+
+    public static bool TryTransposeTile(ref byte dst, ref byte src, nint rows, nint cols, nint srcColStride, nint dstRowStride)
+    {
+        if (typeof(T) == typeof(ulong) && Avx.IsSupported)
+        {
+            Transpose.Tile<Transpose64, ulong>(ref dst, ref src, rows, cols, srcColStride, dstRowStride);
+            return true;
+        }
+        if (typeof(T) == typeof(uint) && Sse.IsSupported)
+        {
+            Transpose.Tile<Transpose32, uint>(ref dst, ref src, rows, cols, srcColStride, dstRowStride);
+            return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>An item of any size: a block copy of <c>itemSize</c> bytes.</summary>
+internal readonly struct ElementN : IElement
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Move(ref byte dst, ref byte src, nint itemSize) =>
+        Unsafe.CopyBlockUnaligned(ref dst, ref src, (uint)itemSize);
+}
+
+/// <summary>Copies a 2-D block.</summary>
+internal interface IBlockKernel
+{
+    static abstract void Copy(ref byte dst, ref byte src, in Block block);
+}
+
+/// <summary>Rows whose items are contiguous in both source and destination: one memmove per row.</summary>
+internal readonly struct BulkRows : IBlockKernel
+{
+    public static void Copy(ref byte dst, ref byte src, in Block block)
+    {
+        var run = (nuint)(block.Cols * block.ItemSize);
+        for (nint r = 0; r < block.Rows; r++)
+        {
+            CopyKernels.Move(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), run);
+        }
+    }
+}
+
+/// <summary>Item by item, row by row, the innermost loop running along the columns.</summary>
+internal readonly struct StridedRows<TElement> : IBlockKernel where TElement : struct, IElement
+{
+    public static void Copy(ref byte dst, ref byte src, in Block block)
+    {
+        nint cols = block.Cols, itemSize = block.ItemSize;
+        nint ss = block.SrcColStride, ds = block.DstColStride;
+        for (nint r = 0; r < block.Rows; r++)
+        {
+            ref var s = ref Unsafe.Add(ref src, r * block.SrcRowStride);
+            ref var d = ref Unsafe.Add(ref dst, r * block.DstRowStride);
+            for (nint c = 0; c < cols; c++)
+            {
+                TElement.Move(ref Unsafe.Add(ref d, c * ds), ref Unsafe.Add(ref s, c * ss), itemSize);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A transpose-like block: the source is compact along the rows, the destination along the columns. Copied in
+/// square tiles small enough that the source lines a tile reads stay in L1 until every item of them is used.
+/// </summary>
+internal readonly struct TiledRows<TElement> : IBlockKernel where TElement : struct, IElement
+{
+    public static void Copy(ref byte dst, ref byte src, in Block block)
+    {
+        nint rows = block.Rows, cols = block.Cols, itemSize = block.ItemSize;
+        nint ssr = block.SrcRowStride, ssc = block.SrcColStride, dsr = block.DstRowStride, dsc = block.DstColStride;
+        var tile = CopyKernels.TileEdge(itemSize);
+        var simd = ssr == itemSize && dsc == itemSize;
+        for (nint r0 = 0; r0 < rows; r0 += tile)
+        {
+            var rn = nint.Min(tile, rows - r0);
+            for (nint c0 = 0; c0 < cols; c0 += tile)
+            {
+                var cn = nint.Min(tile, cols - c0);
+                ref var s = ref Unsafe.Add(ref src, r0 * ssr + c0 * ssc);
+                ref var d = ref Unsafe.Add(ref dst, r0 * dsr + c0 * dsc);
+                if (simd && TElement.TryTransposeTile(ref d, ref s, rn, cn, ssc, dsr))
+                {
+                    continue;
+                }
+                for (nint r = 0; r < rn; r++)
+                {
+                    ref var sr = ref Unsafe.Add(ref s, r * ssr);
+                    ref var dr = ref Unsafe.Add(ref d, r * dsr);
+                    for (nint c = 0; c < cn; c++)
+                    {
+                        TElement.Move(ref Unsafe.Add(ref dr, c * dsc), ref Unsafe.Add(ref sr, c * ssc), itemSize);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A 4×4 SIMD transpose of items of <see cref="Size"/> bytes.</summary>
+internal interface ITranspose4x4
+{
+    /// <summary>The item size.</summary>
+    static abstract nint Size { get; }
+
+    /// <summary>Reads four source columns of four contiguous items and writes them as four contiguous destination rows.</summary>
+    static abstract void Transpose(ref byte dst, ref byte src, nint srcColStride, nint dstRowStride);
+}
+
+/// <summary>8-byte items with AVX: unpack low/high pairs, then swap 128-bit lanes.</summary>
+internal readonly struct Transpose64 : ITranspose4x4
+{
+    public static nint Size => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref byte dst, ref byte src, nint ssc, nint dsr)
+    {
+        var a = Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref src));
+        var b = Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref src, ssc)));
+        var e = Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref src, 2 * ssc)));
+        var f = Vector256.LoadUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref src, 3 * ssc)));
+        var t0 = Avx.UnpackLow(a, b);   // a0 b0 a2 b2
+        var t1 = Avx.UnpackHigh(a, b);  // a1 b1 a3 b3
+        var t2 = Avx.UnpackLow(e, f);   // e0 f0 e2 f2
+        var t3 = Avx.UnpackHigh(e, f);  // e1 f1 e3 f3
+        Avx.Permute2x128(t0, t2, 0x20).StoreUnsafe(ref Unsafe.As<byte, double>(ref dst));
+        Avx.Permute2x128(t1, t3, 0x20).StoreUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref dst, dsr)));
+        Avx.Permute2x128(t0, t2, 0x31).StoreUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref dst, 2 * dsr)));
+        Avx.Permute2x128(t1, t3, 0x31).StoreUnsafe(ref Unsafe.As<byte, double>(ref Unsafe.Add(ref dst, 3 * dsr)));
+    }
+}
+
+/// <summary>4-byte items with SSE (<c>_MM_TRANSPOSE4_PS</c>).</summary>
+internal readonly struct Transpose32 : ITranspose4x4
+{
+    public static nint Size => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Transpose(ref byte dst, ref byte src, nint ssc, nint dsr)
+    {
+        var a = Vector128.LoadUnsafe(ref Unsafe.As<byte, float>(ref src));
+        var b = Vector128.LoadUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref src, ssc)));
+        var e = Vector128.LoadUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref src, 2 * ssc)));
+        var f = Vector128.LoadUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref src, 3 * ssc)));
+        var t0 = Sse.UnpackLow(a, b);   // a0 b0 a1 b1
+        var t1 = Sse.UnpackLow(e, f);   // e0 f0 e1 f1
+        var t2 = Sse.UnpackHigh(a, b);  // a2 b2 a3 b3
+        var t3 = Sse.UnpackHigh(e, f);  // e2 f2 e3 f3
+        Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref Unsafe.As<byte, float>(ref dst));
+        Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref dst, dsr)));
+        Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref dst, 2 * dsr)));
+        Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref Unsafe.As<byte, float>(ref Unsafe.Add(ref dst, 3 * dsr)));
+    }
+}
+
+/// <summary>Tiles whose source is contiguous along rows and destination along columns, in 4×4 SIMD micro-tiles.</summary>
+internal static class Transpose
+{
+    // 4x4 micro-tiles, destination rows written left to right; ragged edges item by item.
+    public static void Tile<TTranspose, TItem>(ref byte dst, ref byte src, nint rows, nint cols, nint ssc, nint dsr)
+        where TTranspose : struct, ITranspose4x4
+        where TItem : unmanaged
+    {
+        var size = TTranspose.Size;
+        nint r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            nint c = 0;
+            for (; c + 4 <= cols; c += 4)
+            {
+                TTranspose.Transpose(ref Unsafe.Add(ref dst, r * dsr + c * size), ref Unsafe.Add(ref src, r * size + c * ssc), ssc, dsr);
+            }
+            Scalar<TItem>(ref dst, ref src, r, 4, c, cols - c, size, ssc, dsr);
+        }
+        Scalar<TItem>(ref dst, ref src, r, rows - r, 0, cols, size, ssc, dsr);
+    }
+
+    private static void Scalar<T>(ref byte dst, ref byte src, nint r0, nint rn, nint c0, nint cn, nint size, nint ssc, nint dsr)
+        where T : unmanaged
+    {
+        for (var r = r0; r < r0 + rn; r++)
+        {
+            for (var c = c0; c < c0 + cn; c++)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, r * dsr + c * size),
+                    Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref src, r * size + c * ssc)));
+            }
+        }
+    }
+}
+
+/// <summary>Memory primitives of the copy engine: bulk moves, pointer reads for PIL layouts, temporary blocks.</summary>
+internal static unsafe class CopyKernels
+{
+    /// <summary>The edge, in items, of the square tiles <see cref="TiledRows{TElement}"/> copies.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint TileEdge(nint itemSize) => itemSize >= 8 ? 32 : 64;
+
+    /// <summary>A reference to the byte at a native address (or inside a pinned object).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref byte AsRef(nint address) => ref Unsafe.AsRef<byte>((void*)address);
+
+    /// <summary>PIL dereference: the pointer stored (unaligned) at <paramref name="slot"/>, plus <paramref name="subOffset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref byte Dereference(ref byte slot, nint subOffset) =>
+        ref Unsafe.Add(ref AsRef(Unsafe.ReadUnaligned<nint>(ref slot)), subOffset);
+
+    /// <summary>memmove: copies <paramref name="length"/> bytes, correct when the two ranges overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Move(ref byte dst, ref byte src, nuint length)
+    {
+        while (length > int.MaxValue)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref src, int.MaxValue).CopyTo(MemoryMarshal.CreateSpan(ref dst, int.MaxValue));
+            src = ref Unsafe.Add(ref src, int.MaxValue);
+            dst = ref Unsafe.Add(ref dst, int.MaxValue);
+            length -= int.MaxValue;
+        }
+        MemoryMarshal.CreateReadOnlySpan(ref src, (int)length).CopyTo(MemoryMarshal.CreateSpan(ref dst, (int)length));
+    }
+
+    /// <summary>Allocates an uninitialised native block for a temporary copy (free with <see cref="Free"/>).</summary>
+    public static nint Allocate(nint length) => (nint)NativeMemory.Alloc((nuint)nint.Max(length, 1));
+
+    /// <summary>Frees a block from <see cref="Allocate"/>.</summary>
+    public static void Free(nint block) => NativeMemory.Free((void*)block);
+}
