@@ -28,6 +28,10 @@ oracle observed:
   does ``buf`` (``ndarray_getbuf`` starts from a copy of the exporter's Py_buffer).
 * ``pointers``: for every index in C order, the offset in the block of ``PyBuffer_GetPointer`` (through ctypes; the
   value ``_testbuffer.get_pointer`` reads there is checked against the bytes at that offset).
+* ``slice``: ``nd[key]`` for a random multi-dimensional key (any step sign, empty results included; ``_testbuffer``
+  slices every dimension, folding starts into suboffsets for PIL arrays): ``key`` as ``[start, step, length]`` per
+  dimension (``slice_indices``), the view's ``shape``, ``strides``, ``suboffsets``, ``buf`` (offset in the block),
+  ``contiguous`` and the block offset of every item in C order (``pointers``).
 * ``pointer_errors``: ``get_pointer`` with an index out of bounds in the last dimension (and, for hand cases, with too
   few indices).
 
@@ -270,8 +274,46 @@ def ndarray_case(case_id, fmt, memlen, shape, strides, offset, pil=False, fortra
             short = [0] * (rw.ndim - 1)
             errors.append({"index": short, "outcome": no_value(outcome(lambda: get_pointer(rw, short)))})
     case["pointer_errors"] = errors
+    if rw.ndim and rw.ndim <= MAX_NDIM:
+        case["slice"] = slice_case(rw, block, itemsize)
     case["getbuf"] = {name: grouped({f: getbuf_outcome(nd, f) for f in FLAGS}) for name, nd in (("ro", ro), ("rw", rw))}
     return case
+
+
+def random_slice(n):
+    """A slice of a dimension of extent n: any step sign; bounds missing, negative or past the end; mostly not empty."""
+    step = random.choice([None, 1, 1, 2, 3, -1, -1, -2, -3])
+    if n == 0 or random.randrange(8) == 0:
+        def bound():
+            return None if random.randrange(4) == 0 else random.randrange(-n - 2, n + 3)
+        return slice(bound(), bound(), step)
+    start = random.randrange(n)
+    if step is None or step > 0:
+        stop = random.randrange(start + 1, n + 3)
+    else:
+        stop = random.randrange(-1, start)
+        stop = None if stop == -1 else stop
+    if random.randrange(3) == 0:
+        start -= n  # the same start, counted from the end
+    return slice(start, stop, step)
+
+
+def slice_case(nd, block, itemsize):
+    """nd[key] for a random multi-dimensional key: the view's fields and the block offset of every item."""
+    key = tuple(random_slice(extent) for extent in nd.shape)
+    view = nd[key]
+    normalized = []
+    for s, extent in zip(key, nd.shape):
+        start, _, step, length = _testbuffer.slice_indices(s, extent)
+        normalized.append([start, step, length])
+    with RawView(view) as v:
+        buf = v.buf - block
+        pointers = [v.pointer(index) - block for index in c_indices(list(view.shape))]
+        for index, off in zip(c_indices(list(view.shape)), pointers):
+            assert same_value(get_pointer(view, index), get_pointer(nd, [
+                k[0] + i * k[1] for i, k in zip(index, normalized)])), (key, index)
+    return {"key": normalized, "shape": list(view.shape), "strides": list(view.strides),
+            "suboffsets": list(view.suboffsets), "buf": buf, "contiguous": contiguity(view), "pointers": pointers}
 
 
 def grouped(outcomes):

@@ -423,10 +423,16 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
     /// <param name="baseDelta">Receives the byte distance the base moves.</param>
     /// <returns>The sliced layout.</returns>
     /// <remarks>
-    /// With suboffsets, slicing dimension <c>k &gt; 0</c> cannot move the base: the start offset is folded into the
-    /// suboffset of the nearest earlier dimension that dereferences (CPython's <c>init_slice</c>).
+    /// <para>With suboffsets, slicing dimension <c>k &gt; 0</c> cannot move the base: the start offset is folded into the
+    /// suboffset of the nearest earlier dimension that dereferences (CPython's <c>init_slice</c>).</para>
+    /// <para>Unlike CPython, an empty result (this slice's length is 0, or the layout is already empty) leaves the base and
+    /// the suboffsets unchanged — they address nothing — and a fold that would make a suboffset negative is refused:
+    /// CPython stores it, and a negative suboffset silently means "no dereference".</para>
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The slice does not lie inside the dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The slice does not lie inside the dimension, its step is 0, the new stride overflows, or the start cannot be folded
+    /// into a suboffset.
+    /// </exception>
     public BufferLayout Slice(int dimension, nint start, nint step, nint length, out nint baseDelta)
     {
         if ((uint)dimension >= (uint)_rank)
@@ -442,8 +448,9 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
         {
             throw new ArgumentOutOfRangeException(nameof(start), $"slice [{start}, step {step}, length {length}] is outside dimension {dimension} of extent {extent}");
         }
-        if (length == 0)
+        if (length == 0 || IsEmpty)
         {
+            // An empty result addresses nothing: the base and the suboffsets stay where they are.
             start = 0;
         }
         var dims = (nint[])_dims!.Clone();
@@ -456,7 +463,15 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
             {
                 if (dims[2 * _rank + n] >= 0)
                 {
-                    dims[2 * _rank + n] += delta;
+                    var subOffset = dims[2 * _rank + n] + delta;
+                    if (subOffset < 0)
+                    {
+                        // A negative suboffset means "no dereference": the view cannot be described (CPython would
+                        // silently stop dereferencing and address the pointer table as data).
+                        throw new ArgumentOutOfRangeException(nameof(start),
+                            $"slicing dimension {dimension} from {start} would make suboffset {n} negative ({subOffset}), which cannot be represented");
+                    }
+                    dims[2 * _rank + n] = subOffset;
                     folded = true;
                     break;
                 }
@@ -467,7 +482,14 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
             baseDelta = delta;
         }
         dims[dimension] = length;
-        dims[_rank + dimension] *= step;
+        try
+        {
+            dims[_rank + dimension] = checked(dims[_rank + dimension] * step);
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), $"stride {dims[_rank + dimension]} times step {step} overflows");
+        }
         var sub = HasSubOffsets ? dims.AsSpan(2 * _rank, _rank) : default;
         return Create(_itemSize, dims.AsSpan(0, _rank), dims.AsSpan(_rank, _rank), sub);
     }

@@ -91,4 +91,35 @@ public class BufferLayoutTests
         Assert.Equal(new nint[] { -8, -2 }, rev.Strides.ToArray());
         Assert.Equal(new nint[] { 3, -1 }, rev.SubOffsets.ToArray());
     }
+
+    [Fact]
+    public void A_PIL_slice_whose_suboffset_would_turn_negative_is_refused()
+    {
+        // Rows reached through pointers to their last byte, read backwards: suboffset 0, inner stride -1.
+        var pil = BufferLayout.Create(1, [2, 3], [8, -1], [0, -1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pil.Slice(1, 1, 1, 2, out _));
+        // Starting at 0 folds nothing.
+        Assert.Equal(new nint[] { 0, -1 }, pil.Slice(1, 0, 1, 2, out _).SubOffsets.ToArray());
+    }
+
+    [Fact]
+    public void An_empty_slice_keeps_the_base_and_the_suboffsets()
+    {
+        var pil = BufferLayout.Create(1, [3, 4], [8, 1], [0, -1]);
+        var empty = pil.Slice(1, 3, 1, 0, out var d1);
+        Assert.Equal(0, d1);
+        Assert.Equal(new nint[] { 0, -1 }, empty.SubOffsets.ToArray());
+        Assert.False(empty.IsAnyContiguous); // still PIL, as CPython keeps the suboffsets array
+        var later = empty.Slice(0, 2, 1, 1, out var d0);
+        Assert.Equal(0, d0);
+        Assert.True(later.IsEmpty);
+    }
+
+    [Fact]
+    public void A_slice_step_that_overflows_the_stride_is_refused()
+    {
+        var layout = BufferLayout.Create(8, [4], [8]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => layout.Slice(0, 1, nint.MaxValue / 4, 1, out _));
+        Assert.Equal(new nint[] { 8 * 1000 }, layout.Slice(0, 1, 1000, 1, out _).Strides.ToArray());
+    }
 }

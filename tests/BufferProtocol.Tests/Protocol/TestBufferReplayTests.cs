@@ -13,7 +13,8 @@ namespace BufferProtocol.Tests.Protocol;
 /// <c>_testbuffer.ndarray</c> built (or refused) is rebuilt over a <see cref="NativeBuffer"/> placed flush against a
 /// guard page on either side, then compared field by field — the exporter's own layout and pointer table, the
 /// answer to every request flag for the read-only and the writable exporter, <c>PyBuffer_IsContiguous</c>,
-/// <c>PyBuffer_GetPointer</c> at every index (checked and unchecked) and its bounds errors.
+/// <c>PyBuffer_GetPointer</c> at every index (checked and unchecked) and its bounds errors, and a multi-dimensional
+/// slice (<see cref="BufferLayout.Slice"/>, PIL folding included).
 /// </summary>
 public class TestBufferReplayTests
 {
@@ -61,6 +62,10 @@ public class TestBufferReplayTests
                 CheckRequests(key, ro!, c.GetProperty("getbuf").GetProperty("ro"));
                 CheckRequests(key, rw!, c.GetProperty("getbuf").GetProperty("rw"));
                 CheckPointers(key, rw!, c);
+                if (c.TryGetProperty("slice", out var slice))
+                {
+                    CheckSlice(key, rw!, slice);
+                }
             }
             finally
             {
@@ -163,6 +168,45 @@ public class TestBufferReplayTests
             var index = Longs(error.GetProperty("index"));
             PythonErrors.AssertOutcome(error.GetProperty("outcome"), () => buffer.GetPointer(index), $"{key} get_pointer");
         }
+    }
+
+    // _testbuffer slices every dimension of an ndarray (PIL starts fold into the suboffset of an earlier dimension);
+    // BufferLayout.Slice must produce the same view, and addressing through it the same items.
+    private static unsafe void CheckSlice(string key, NativeBuffer native, JsonElement slice)
+    {
+        using var buffer = native.GetBuffer(BufferRequest.FullRO);
+        var block = buffer.Pointer - native.BaseOffset;
+        var layout = buffer.Layout;
+        nint baseDelta = 0;
+        var dim = 0;
+        foreach (var k in slice.GetProperty("key").EnumerateArray())
+        {
+            layout = layout.Slice(dim++, (nint)k[0].GetInt64(), (nint)k[1].GetInt64(), (nint)k[2].GetInt64(), out var delta);
+            baseDelta += delta;
+        }
+        Assert.Equal(Longs(slice.GetProperty("shape")), layout.Shape.ToArray());
+        Assert.Equal(Longs(slice.GetProperty("strides")), layout.Strides.ToArray());
+        Assert.Equal(slice.GetProperty("contiguous").GetString(), Contiguity(layout));
+        if (layout.IsEmpty)
+        {
+            // An empty result keeps its base and suboffsets (BufferLayout.Slice); CPython folds the starts anyway, into
+            // values that address nothing. Both keep the suboffsets array.
+            Assert.Equal(slice.GetProperty("suboffsets").GetArrayLength(), layout.SubOffsets.Length);
+        }
+        else
+        {
+            Assert.Equal(Longs(slice.GetProperty("suboffsets")), layout.SubOffsets.ToArray());
+            Assert.Equal(slice.GetProperty("buf").GetInt64(), native.BaseOffset + baseDelta);
+        }
+        var offsets = slice.GetProperty("pointers").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var i = 0;
+        foreach (var index in NativeBufferTests.Indices(layout.Shape.ToArray()))
+        {
+            var p = AcquiredBuffer.WalkPointer(buffer.Pointer + baseDelta, layout, index);
+            Assert.True(offsets[i] == p - block, $"{key}: sliced item ({string.Join(", ", index)}) at {p - block}, CPython {offsets[i]}");
+            i++;
+        }
+        Assert.Equal(offsets.Length, i);
     }
 
     private static string Contiguity(BufferLayout layout) =>
