@@ -25,6 +25,7 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
     public static TheoryData<string> NetExporters =>
     [
         "bytearray", "bytes", "int32_2x3", "double_1d", "fortran_readonly", "fortran_writable", "reversed", "pil", "scalar", "empty", "empty_2d",
+        "NativeBuffer:fortran_writable", "NativeBuffer:reversed", "NativeBuffer:pil",
     ];
 
     [SkippableFact]
@@ -107,10 +108,23 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
         }
     }
 
+    /// <summary>
+    /// The .NET exporter and its CPython twin. <c>"NativeBuffer:twin"</c> pairs the library's own
+    /// <see cref="NativeBuffer"/> (C/F order, negative strides, real PIL pointer tables) with that twin.
+    /// </summary>
     private (IBufferExporter Exporter, PyObject Twin) MakePair(string name)
     {
+        static byte[] Items<T>(int count, Func<int, T> item) where T : unmanaged =>
+            [.. Enumerable.Range(0, count).SelectMany(i => System.Runtime.InteropServices.MemoryMarshal.AsBytes<T>([item(i)]).ToArray())];
+        var twin = name.StartsWith("NativeBuffer:", StringComparison.Ordinal) ? name["NativeBuffer:".Length..] : name;
         IBufferExporter exporter = name switch
         {
+            "NativeBuffer:fortran_writable" => NativeBuffer.Create("i", Layout.BufferLayout.Create(4, [2, 3], [4, 8]), 0, 24,
+                contents: Items(6, i => i)),
+            "NativeBuffer:reversed" => NativeBuffer.Create("q", Layout.BufferLayout.Create(8, [3], [-16]), 40, 48,
+                contents: Items(6, i => (long)i)),
+            "NativeBuffer:pil" => NativeBuffer.CreateIndirect("i", Layout.BufferLayout.Contiguous(4, [3, 4]), 0, 48,
+                contents: Items(12, i => i)),
             "bytearray" => new ByteBlockExporter([1, 2, 3, 4, 5, 6]),
             "bytes" => new ByteBlockExporter([1, 2, 3, 4, 5, 6], readOnly: true),
             "int32_2x3" => ArrayExporter.Create<int>(new[,] { { 0, 1, 2 }, { 3, 4, 5 } }),
@@ -126,7 +140,7 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
         };
         using (Py.GIL())
         {
-            return (exporter, python.Helpers.InvokeMethod("twin", new PyString(name)));
+            return (exporter, python.Helpers.InvokeMethod("twin", new PyString(twin)));
         }
     }
 }
