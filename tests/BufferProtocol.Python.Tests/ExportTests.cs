@@ -172,7 +172,7 @@ public sealed class ExportTests(PythonFixture python)
     public void While_python_holds_an_export_the_dotnet_memory_cannot_be_resized_or_freed()
     {
         python.EnsureAvailable();
-        var exporter = new ByteBlockExporter(new byte[16]);
+        var exporter = new ByteBuffer(new byte[16]);
         using (Py.GIL())
         {
             using var netObject = exporter.ToPython();
@@ -180,6 +180,7 @@ public sealed class ExportTests(PythonFixture python)
             scope.Set("x", netObject);
             scope.Exec("m = memoryview(x)");
             Assert.Equal(1, exporter.ExportCount);
+            Assert.Equal(ByteBuffer.ResizeRefused, Assert.Throws<BufferException>(() => exporter.Append(1)).Message);
             Assert.Throws<BufferException>(() => exporter.Resize(32));
             // Dispose is deferred while exported: Python keeps reading valid memory.
             exporter.Dispose();

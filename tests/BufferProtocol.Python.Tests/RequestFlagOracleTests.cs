@@ -26,6 +26,7 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
     [
         "bytearray", "bytes", "int32_2x3", "double_1d", "fortran_readonly", "fortran_writable", "reversed", "pil", "scalar", "empty", "empty_2d",
         "NativeBuffer:fortran_writable", "NativeBuffer:reversed", "NativeBuffer:pil",
+        "ByteBuffer:bytearray", "MemoryExporter:double_1d", "MemoryExporter:int32_2x3",
     ];
 
     [SkippableFact]
@@ -109,20 +110,24 @@ public sealed class RequestFlagOracleTests(PythonFixture python)
     }
 
     /// <summary>
-    /// The .NET exporter and its CPython twin. <c>"NativeBuffer:twin"</c> pairs the library's own
-    /// <see cref="NativeBuffer"/> (C/F order, negative strides, real PIL pointer tables) with that twin.
+    /// The .NET exporter and its CPython twin. <c>"Exporter:twin"</c> pairs one of the library's own exporters
+    /// (<see cref="NativeBuffer"/> in C/F order, with negative strides or real PIL pointer tables; <see cref="ByteBuffer"/>;
+    /// <see cref="MemoryExporter"/>) with that twin.
     /// </summary>
     private (IBufferExporter Exporter, PyObject Twin) MakePair(string name)
     {
         static byte[] Items<T>(int count, Func<int, T> item) where T : unmanaged =>
             [.. Enumerable.Range(0, count).SelectMany(i => System.Runtime.InteropServices.MemoryMarshal.AsBytes<T>([item(i)]).ToArray())];
-        var twin = name.StartsWith("NativeBuffer:", StringComparison.Ordinal) ? name["NativeBuffer:".Length..] : name;
+        var twin = name.Contains(':', StringComparison.Ordinal) ? name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..] : name;
         IBufferExporter exporter = name switch
         {
             "NativeBuffer:fortran_writable" => NativeBuffer.Create("i", Layout.BufferLayout.Create(4, [2, 3], [4, 8]), 0, 24,
                 contents: Items(6, i => i)),
             "NativeBuffer:reversed" => NativeBuffer.Create("q", Layout.BufferLayout.Create(8, [3], [-16]), 40, 48,
                 contents: Items(6, i => (long)i)),
+            "ByteBuffer:bytearray" => new ByteBuffer([1, 2, 3, 4, 5, 6]),
+            "MemoryExporter:double_1d" => MemoryExporter.Create(new double[] { 0.5, 1.5, 2.5 }.AsMemory()),
+            "MemoryExporter:int32_2x3" => MemoryExporter.Create(new[] { 0, 1, 2, 3, 4, 5 }.AsMemory(), [2, 3]),
             "NativeBuffer:pil" => NativeBuffer.CreateIndirect("i", Layout.BufferLayout.Contiguous(4, [3, 4]), 0, 48,
                 contents: Items(12, i => i)),
             "bytearray" => new ByteBlockExporter([1, 2, 3, 4, 5, 6]),

@@ -10,14 +10,8 @@ namespace BufferProtocol.Python.Tests;
 /// <summary>Exports a byte array the way CPython's byte exporters do (<c>PyBuffer_FillInfo</c>): the .NET twin of <c>bytearray</c>/<c>bytes</c>.</summary>
 internal sealed class ByteBlockExporter(byte[] bytes, bool readOnly = false) : BufferExporter
 {
-    private byte[] _bytes = bytes;
+    private readonly byte[] _bytes = bytes;
     private GCHandle _pin;
-
-    public byte[] Bytes => _bytes;
-
-    /// <summary>Replaces the memory with a larger copy; refused while exported, as <c>bytearray</c> refuses.</summary>
-    public void Resize(int length) => RunUnlessExported("Existing exports of data: object cannot be re-sized",
-        () => Array.Resize(ref _bytes, length));
 
     protected override void OnFirstExport() => _pin = GCHandle.Alloc(_bytes, GCHandleType.Pinned);
 
