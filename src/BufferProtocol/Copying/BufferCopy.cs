@@ -332,6 +332,7 @@ public static class BufferCopy
 
     // ---- implementation ---------------------------------------------------------------------------------------
 
+    [SkipLocalsInit]
     private static void ToContiguousCore(scoped in Operand source, BufferLayout layout, Span<byte> destination, ContiguityOrder order)
     {
         if (layout.IsContiguous(order))
@@ -342,10 +343,11 @@ public static class BufferCopy
         }
         var shape = layout.Shape;
         Span<nint> strides = stackalloc nint[shape.Length];
-        BufferLayout.FillContiguousStrides(shape, strides, layout.ItemSize, order == ContiguityOrder.Fortran ? ContiguityOrder.Fortran : ContiguityOrder.C);
+        ContiguousStrides(shape, strides, layout.ItemSize, order == ContiguityOrder.Fortran);
         CopyEngine.Copy(new Operand(ref MemoryMarshal.GetReference(destination), strides), source, shape, layout.ItemSize, VisitOrder.Free);
     }
 
+    [SkipLocalsInit]
     private static nint FromContiguousCore(ref byte destination, BufferLayout layout, ReadOnlySpan<byte> source, ContiguityOrder order)
     {
         var length = (nint)source.Length;
@@ -417,12 +419,25 @@ public static class BufferCopy
     }
 
     // All items of a block from contiguous bytes in C or Fortran order.
+    [SkipLocalsInit]
     private static void CopyFromBlock(scoped in Operand destination, ReadOnlySpan<nint> shape, nint itemSize, ReadOnlySpan<byte> source,
         bool fortran, VisitOrder visit)
     {
         Span<nint> strides = stackalloc nint[shape.Length];
-        BufferLayout.FillContiguousStrides(shape, strides, itemSize, fortran ? ContiguityOrder.Fortran : ContiguityOrder.C);
+        ContiguousStrides(shape, strides, itemSize, fortran);
         CopyEngine.Copy(destination, new Operand(ref MemoryMarshal.GetReference(source), strides), shape, itemSize, visit);
+    }
+
+    // FillContiguousStrides without its checks: the shape's byte length is known to fit.
+    private static void ContiguousStrides(ReadOnlySpan<nint> shape, Span<nint> strides, nint itemSize, bool fortran)
+    {
+        var step = itemSize;
+        for (var k = 0; k < shape.Length; k++)
+        {
+            var i = fortran ? k : shape.Length - 1 - k;
+            strides[i] = step;
+            step *= shape[i];
+        }
     }
 
     private static bool SourceOverlaps(ref byte destination, BufferLayout layout, ReadOnlySpan<byte> source)
@@ -433,6 +448,7 @@ public static class BufferCopy
 
     // PyObject_CopyData's fallback loop: the index is advanced before each copy, so the visit starts at the
     // second item and ends with item (0, ..., 0).
+    [SkipLocalsInit]
     private static void CopyItemsAsCPython(nint destination, BufferLayout dst, nint source, BufferLayout src)
     {
         var rank = src.Rank;

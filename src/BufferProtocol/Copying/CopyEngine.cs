@@ -75,7 +75,8 @@ internal static class CopyEngine
     /// <param name="itemSize">The common item size.</param>
     /// <param name="sharedItemsOrder">
     /// The order to visit items in when destination items may share memory (C for <c>CopyData</c>, the requested
-    /// order for <c>FromContiguous</c>), so that the last item written in that order wins.
+    /// order for <c>FromContiguous</c>), so that the last item written in that order wins; <see cref="VisitOrder.Free"/>
+    /// when the destination is known to hold every item once (a contiguous block).
     /// </param>
     /// <param name="disjoint">True when the caller knows the operands cannot share memory (a fresh temporary).</param>
     [SkipLocalsInit]
@@ -99,7 +100,7 @@ internal static class CopyEngine
                 new Operand(ref Unsafe.Add(ref src.Base, src.StartOffset(0)), src.Strides), shape, itemSize, sharedItemsOrder, disjoint);
             return;
         }
-        var order = MayShareItems(shape, dst.Strides, itemSize) ? sharedItemsOrder : VisitOrder.Free;
+        var order = sharedItemsOrder != VisitOrder.Free && MayShareItems(shape, dst.Strides, itemSize) ? sharedItemsOrder : VisitOrder.Free;
         var reverse = false;
         Extent(shape, src.Strides, itemSize, out var srcMin, out var srcMax);
         Extent(shape, dst.Strides, itemSize, out var dstMin, out var dstMax);
@@ -282,7 +283,7 @@ internal static class CopyEngine
         }
 
         // One plan for the plain block behind the pointers; the walk visits blocks in C order.
-        var innerOrder = MayShareItems(innerShape, dstInner, itemSize) ? sharedItemsOrder : VisitOrder.Free;
+        var innerOrder = sharedItemsOrder != VisitOrder.Free && MayShareItems(innerShape, dstInner, itemSize) ? sharedItemsOrder : VisitOrder.Free;
         Span<nint> scratch = stackalloc nint[CopyPlan.ScratchLength(innerShape.Length)];
         var plan = CopyPlan.Build(innerShape, srcInner, dstInner, itemSize, innerOrder, false, scratch);
         index.Clear();

@@ -52,6 +52,12 @@ internal interface IElement
     /// with SIMD, or returns false to let the caller copy it item by item.
     /// </summary>
     static virtual bool TryTransposeTile(ref byte dst, ref byte src, nint rows, nint cols, nint srcColStride, nint dstRowStride) => false;
+
+    /// <summary>
+    /// Copies every other item of the source into contiguous destination items (<c>a[::2]</c>) with SIMD, or returns
+    /// false to let the caller copy item by item.
+    /// </summary>
+    static virtual bool TryEveryOther(ref byte dst, ref byte src, nint count) => false;
 }
 
 /// <summary>An item of <c>sizeof(T)</c> bytes: one unaligned load and one unaligned store.</summary>
@@ -74,6 +80,33 @@ internal readonly struct Element<T> : IElement where T : unmanaged
             return true;
         }
         return false;
+    }
+
+    public static bool TryEveryOther(ref byte dst, ref byte src, nint count)
+    {
+        if (!Avx2.IsSupported || (typeof(T) != typeof(ulong) && typeof(T) != typeof(uint)))
+        {
+            return false;
+        }
+        // Two source vectors hold one destination vector's items at their even positions. Their last (odd) item lies
+        // past the source's last item, so the final group is left to the scalar loop unless another item follows.
+        var perVector = (nint)(Vector256<byte>.Count / Unsafe.SizeOf<T>());
+        nint i = 0;
+        for (; i + perVector < count; i += perVector)
+        {
+            ref var s = ref Unsafe.Add(ref src, 2 * i * Unsafe.SizeOf<T>());
+            var a = Vector256.LoadUnsafe(ref s);
+            var b = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, Vector256<byte>.Count));
+            var even = typeof(T) == typeof(ulong)
+                ? Avx.UnpackLow(a.AsDouble(), b.AsDouble())                          // a0 b0 a2 b2
+                : Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b10_00_10_00).AsDouble();   // a0 a2 b0 b2 | a4 a6 b4 b6
+            Avx2.Permute4x64(even, 0b11_01_10_00).AsByte().StoreUnsafe(ref Unsafe.Add(ref dst, i * Unsafe.SizeOf<T>()));
+        }
+        for (; i < count; i++)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, i * Unsafe.SizeOf<T>()), Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref src, 2 * i * Unsafe.SizeOf<T>())));
+        }
+        return true;
     }
 }
 
@@ -113,12 +146,32 @@ internal readonly struct StridedRows<TElement> : IBlockKernel where TElement : s
         nint ss = block.SrcColStride, ds = block.DstColStride;
         for (nint r = 0; r < block.Rows; r++)
         {
-            ref var s = ref Unsafe.Add(ref src, r * block.SrcRowStride);
-            ref var d = ref Unsafe.Add(ref dst, r * block.DstRowStride);
-            for (nint c = 0; c < cols; c++)
-            {
-                TElement.Move(ref Unsafe.Add(ref d, c * ds), ref Unsafe.Add(ref s, c * ss), itemSize);
-            }
+            Row(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), cols, ss, ds, itemSize);
+        }
+    }
+
+    // One row, four items per step (the strides bumped, not multiplied).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Row(ref byte d, ref byte s, nint count, nint ss, nint ds, nint itemSize)
+    {
+        if (ss == 2 * itemSize && ds == itemSize && TElement.TryEveryOther(ref d, ref s, count))
+        {
+            return;
+        }
+        for (; count >= 4; count -= 4)
+        {
+            TElement.Move(ref d, ref s, itemSize);
+            TElement.Move(ref Unsafe.Add(ref d, ds), ref Unsafe.Add(ref s, ss), itemSize);
+            TElement.Move(ref Unsafe.Add(ref d, 2 * ds), ref Unsafe.Add(ref s, 2 * ss), itemSize);
+            TElement.Move(ref Unsafe.Add(ref d, 3 * ds), ref Unsafe.Add(ref s, 3 * ss), itemSize);
+            d = ref Unsafe.Add(ref d, 4 * ds);
+            s = ref Unsafe.Add(ref s, 4 * ss);
+        }
+        for (; count > 0; count--)
+        {
+            TElement.Move(ref d, ref s, itemSize);
+            d = ref Unsafe.Add(ref d, ds);
+            s = ref Unsafe.Add(ref s, ss);
         }
     }
 }
@@ -169,12 +222,25 @@ internal interface ITranspose4x4
 
     /// <summary>Reads four source columns of four contiguous items and writes them as four contiguous destination rows.</summary>
     static abstract void Transpose(ref byte dst, ref byte src, nint srcColStride, nint dstRowStride);
+
+    /// <summary>
+    /// Four source columns of one whole cache line each (<c>64 / Size</c> items: several 4×4 transposes down the
+    /// line), written as that many destination rows of four items.
+    /// </summary>
+    static abstract void Strip(ref byte dst, ref byte src, nint srcColStride, nint dstRowStride);
 }
 
 /// <summary>8-byte items with AVX: unpack low/high pairs, then swap 128-bit lanes.</summary>
 internal readonly struct Transpose64 : ITranspose4x4
 {
     public static nint Size => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Strip(ref byte dst, ref byte src, nint ssc, nint dsr)
+    {
+        Transpose(ref dst, ref src, ssc, dsr);
+        Transpose(ref Unsafe.Add(ref dst, 4 * dsr), ref Unsafe.Add(ref src, 32), ssc, dsr);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref byte dst, ref byte src, nint ssc, nint dsr)
@@ -200,6 +266,15 @@ internal readonly struct Transpose32 : ITranspose4x4
     public static nint Size => 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Strip(ref byte dst, ref byte src, nint ssc, nint dsr)
+    {
+        Transpose(ref dst, ref src, ssc, dsr);
+        Transpose(ref Unsafe.Add(ref dst, 4 * dsr), ref Unsafe.Add(ref src, 16), ssc, dsr);
+        Transpose(ref Unsafe.Add(ref dst, 8 * dsr), ref Unsafe.Add(ref src, 32), ssc, dsr);
+        Transpose(ref Unsafe.Add(ref dst, 12 * dsr), ref Unsafe.Add(ref src, 48), ssc, dsr);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Transpose(ref byte dst, ref byte src, nint ssc, nint dsr)
     {
         var a = Vector128.LoadUnsafe(ref Unsafe.As<byte, float>(ref src));
@@ -220,45 +295,69 @@ internal readonly struct Transpose32 : ITranspose4x4
 /// <summary>Tiles whose source is contiguous along rows and destination along columns, in 4×4 SIMD micro-tiles.</summary>
 internal static class Transpose
 {
-    // 4x4 micro-tiles, destination rows written left to right; ragged edges item by item.
+    // Rows are taken a whole source cache line at a time (8 doubles, 16 floats: a strip of 4x4 transposes down the
+    // line), so every source line is used completely the one time it is read; destination rows are written left to
+    // right. Then groups of 4 rows, then item by item for the ragged edges.
     public static void Tile<TTranspose, TItem>(ref byte dst, ref byte src, nint rows, nint cols, nint ssc, nint dsr)
         where TTranspose : struct, ITranspose4x4
         where TItem : unmanaged
     {
         var size = TTranspose.Size;
+        var line = 64 / size;
+        var c4 = cols & ~(nint)3;
         nint r = 0;
+        for (; r + line <= rows; r += line)
+        {
+            ref var s = ref Unsafe.Add(ref src, r * size);
+            ref var d = ref Unsafe.Add(ref dst, r * dsr);
+            for (nint c = 0; c < c4; c += 4)
+            {
+                TTranspose.Strip(ref d, ref s, ssc, dsr);
+                s = ref Unsafe.Add(ref s, 4 * ssc);
+                d = ref Unsafe.Add(ref d, 4 * size);
+            }
+        }
         for (; r + 4 <= rows; r += 4)
         {
-            nint c = 0;
-            for (; c + 4 <= cols; c += 4)
+            ref var s = ref Unsafe.Add(ref src, r * size);
+            ref var d = ref Unsafe.Add(ref dst, r * dsr);
+            for (nint c = 0; c < c4; c += 4)
             {
-                TTranspose.Transpose(ref Unsafe.Add(ref dst, r * dsr + c * size), ref Unsafe.Add(ref src, r * size + c * ssc), ssc, dsr);
+                TTranspose.Transpose(ref d, ref s, ssc, dsr);
+                s = ref Unsafe.Add(ref s, 4 * ssc);
+                d = ref Unsafe.Add(ref d, 4 * size);
             }
-            Scalar<TItem>(ref dst, ref src, r, 4, c, cols - c, size, ssc, dsr);
         }
-        Scalar<TItem>(ref dst, ref src, r, rows - r, 0, cols, size, ssc, dsr);
+        for (nint i = 0; i < r; i++)
+        {
+            for (var c = c4; c < cols; c++)
+            {
+                Item<TItem>(ref dst, ref src, i, c, size, ssc, dsr);
+            }
+        }
+        for (var i = r; i < rows; i++)
+        {
+            for (nint c = 0; c < cols; c++)
+            {
+                Item<TItem>(ref dst, ref src, i, c, size, ssc, dsr);
+            }
+        }
     }
 
-    private static void Scalar<T>(ref byte dst, ref byte src, nint r0, nint rn, nint c0, nint cn, nint size, nint ssc, nint dsr)
-        where T : unmanaged
-    {
-        for (var r = r0; r < r0 + rn; r++)
-        {
-            for (var c = c0; c < c0 + cn; c++)
-            {
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, r * dsr + c * size),
-                    Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref src, r * size + c * ssc)));
-            }
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Item<T>(ref byte dst, ref byte src, nint r, nint c, nint size, nint ssc, nint dsr) where T : unmanaged =>
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, r * dsr + c * size), Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref src, r * size + c * ssc)));
 }
 
 /// <summary>Memory primitives of the copy engine: bulk moves, pointer reads for PIL layouts, temporary blocks.</summary>
 internal static unsafe class CopyKernels
 {
-    /// <summary>The edge, in items, of the square tiles <see cref="TiledRows{TElement}"/> copies.</summary>
+    /// <summary>
+    /// The edge, in items, of the square tiles <see cref="TiledRows{TElement}"/> copies: small enough that the pages
+    /// of a tile's source columns and destination rows fit the first-level TLB, and its lines L1.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nint TileEdge(nint itemSize) => itemSize >= 8 ? 32 : 64;
+    public static nint TileEdge(nint itemSize) => itemSize > 8 ? 32 : 64;
 
     /// <summary>A reference to the byte at a native address (or inside a pinned object).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

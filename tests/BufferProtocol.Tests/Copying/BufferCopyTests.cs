@@ -278,6 +278,33 @@ public class BufferCopyTests
 
     // ---- the tiled and SIMD paths need larger shapes than the general properties draw -------------------------
 
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Every_other_item_copies_read_nothing_past_the_last_item(int itemSize)
+    {
+        Skip.IfNot(GuardedMemory.IsSupported, "guard pages need Linux");
+        foreach (var placement in new[] { GuardPlacement.FlushEnd, GuardPlacement.FlushStart })
+        {
+            for (var count = 1; count <= 40; count++)
+            {
+                // a[::2] and a[::-2] with the block ending (or starting) exactly at the last item read.
+                var layout = BufferLayout.Create(itemSize, [count], [2 * itemSize]);
+                using var source = GuardedMemory.Allocate(layout.MaxOffset, placement);
+                new Random(count).NextBytes(source.Span);
+                using var destination = GuardedMemory.Allocate(layout.Length, placement);
+                BufferCopy.ToContiguous(source.Pointer, layout, destination.Span, ContiguityOrder.C);
+                Assert.Equal(ReferenceCopy.Items(source.Pointer, layout, fortran: false), destination.Span.ToArray());
+                var reversed = BufferLayout.Create(itemSize, [count], [-2 * itemSize]);
+                BufferCopy.ToContiguous(source.Pointer + layout.MaxOffset - itemSize, reversed, destination.Span, ContiguityOrder.C);
+                Assert.Equal(ReferenceCopy.Items(source.Pointer + layout.MaxOffset - itemSize, reversed, fortran: false), destination.Span.ToArray());
+            }
+        }
+    }
+
     private static readonly Gen<LayoutSpec> Large =
         from itemSize in TestLayouts.ItemSize
         from rank in Gen.Int[2, 3]

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Side-by-side copy benchmarks: BufferProtocol's BufferCopy against NumPy and CPython, in one run.
+
+Usage (from the repository root, with Debian's CPython 3.11 + NumPy 1.24):
+
+    /usr/bin/python3 benchmarks/compare/copy.py                   # run BenchmarkDotNet, time Python, print the table
+    /usr/bin/python3 benchmarks/compare/copy.py --bdn-json FILE   # reuse a BenchmarkDotNet JSON report instead
+
+It times the cases of benchmarks/BufferProtocol.Benchmarks/Copying/CopyBenchmarks.cs in NumPy (``np.copyto`` into an
+existing array, ``np.ascontiguousarray``) and CPython (``memoryview(x).tobytes('C')``, i.e. PyBuffer_ToContiguous) with
+``timeit`` (wall clock, the median of repeats of at least 0.2 s each), runs (or reads) the BenchmarkDotNet results
+(median), and prints a Markdown table with the ratios. Every case copies float64 items into C order:
+
+    Transpose   a.T of a 2048x2048 array          Slice       a[::3, ::2] of a 2048x2048 array
+    Permute4D   a 32^4 array transposed (3,1,0,2)  Stride2     a[::2] of 4 Mi items
+    Tiny        a 4x4 array transposed             Contiguous  a C-contiguous 2048x2048 array
+
+"into" is BufferCopy.ToContiguous into an existing block (compare with np.copyto), "alloc" allocates the result first
+(compare with np.ascontiguousarray and memoryview.tobytes); "MemoryCopy" is Buffer.MemoryCopy of the same byte count.
+"""
+import argparse
+import glob
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROJECT = os.path.join(ROOT, "benchmarks", "BufferProtocol.Benchmarks")
+CASES = ["Transpose", "Slice", "Permute4D", "Stride2", "Tiny", "Contiguous"]
+N = 2048
+
+
+def arrays():
+    a = np.arange(N * N, dtype=np.float64).reshape(N, N)
+    return {
+        "Transpose": a.T,
+        "Slice": a[::3, ::2],
+        "Permute4D": np.arange(32 ** 4, dtype=np.float64).reshape(32, 32, 32, 32).transpose(3, 1, 0, 2),
+        "Stride2": a.reshape(-1)[::2],
+        "Tiny": np.arange(16, dtype=np.float64).reshape(4, 4).T,
+        "Contiguous": a,
+    }
+
+
+def median_time(stmt, namespace, repeats):
+    """Median seconds per call over `repeats` runs of at least 0.2 s each."""
+    timer = timeit.Timer(stmt, globals=namespace)
+    number, _ = timer.autorange()
+    return statistics.median(t / number for t in timer.repeat(repeats, number))
+
+
+def time_python(repeats):
+    results = {}
+    for name, x in arrays().items():
+        out = np.empty(x.shape, dtype=x.dtype)
+        view = memoryview(x)
+        ns = {"np": np, "x": x, "out": out, "view": view}
+        results[name] = {
+            "copyto": median_time("np.copyto(out, x)", ns, repeats),
+            "ascontiguousarray": median_time("np.ascontiguousarray(x)", ns, repeats),
+            "tobytes": median_time("view.tobytes('C')", ns, repeats),
+            "bytes": x.nbytes,
+        }
+        view.release()
+        print(f"python: {name} done", file=sys.stderr)
+    return results
+
+
+def run_benchmarkdotnet(extra):
+    artifacts = os.path.join(ROOT, "BenchmarkDotNet.Artifacts", "copy-compare")
+    command = ["dotnet", "run", "-c", "Release", "--project", PROJECT, "--", "--filter", "*CopyBenchmarks*",
+               "--exporters", "json", "--artifacts", artifacts] + extra
+    print("running: " + " ".join(command), file=sys.stderr)
+    subprocess.run(command, check=True, cwd=ROOT, stdout=sys.stderr)
+    reports = sorted(glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report-full.json")) +
+                     glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report.json")),
+                     key=os.path.getmtime)
+    if not reports:
+        sys.exit("no BenchmarkDotNet JSON report was written under " + artifacts)
+    return reports[-1]
+
+
+def read_benchmarkdotnet(path):
+    """{case: {method: median seconds}} from a BenchmarkDotNet JSON report."""
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    results = {}
+    for b in report["Benchmarks"]:
+        case = b["Parameters"].split("=", 1)[1]
+        results.setdefault(case, {})[b["Method"]] = b["Statistics"]["Median"] / 1e9
+    return results, report.get("HostEnvironmentInfo", {})
+
+
+def fmt_time(seconds):
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bdn-json", help="a BenchmarkDotNet JSON report to read instead of running BenchmarkDotNet")
+    parser.add_argument("--repeats", type=int, default=15, help="timeit repeats per Python case (default 15)")
+    parser.add_argument("bdn_args", nargs="*", help="extra arguments for BenchmarkDotNet (after --)")
+    args = parser.parse_args()
+
+    load_before = os.getloadavg()
+    python = time_python(args.repeats)
+    report = args.bdn_json or run_benchmarkdotnet(args.bdn_args)
+    dotnet, host = read_benchmarkdotnet(report)
+    load_after = os.getloadavg()
+
+    print("| case | result | BufferCopy into | np.copyto | speed-up | BufferCopy alloc | np.ascontiguousarray | speed-up "
+          "| memoryview.tobytes | speed-up | Buffer.MemoryCopy | into / MemoryCopy |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for case in CASES:
+        p, d = python[case], dotnet.get(case, {})
+        into, alloc, memcpy = d.get("Into"), d.get("Alloc"), d.get("MemoryCopy")
+        if into is None or alloc is None or memcpy is None:
+            print(f"| {case} | missing from the BenchmarkDotNet report |")
+            continue
+        size = p["bytes"]
+        size_text = f"{size / 2 ** 20:.1f} MiB" if size >= 2 ** 20 else f"{size} B"
+        # np.ascontiguousarray of an array that is already C-contiguous returns it: there is no copy to compare.
+        asc = ("returns `a` (no copy) | —" if case == "Contiguous"
+               else f"{fmt_time(p['ascontiguousarray'])} | {p['ascontiguousarray'] / alloc:.2f}×")
+        print(f"| {case} | {size_text} | {fmt_time(into)} | {fmt_time(p['copyto'])} | {p['copyto'] / into:.2f}× "
+              f"| {fmt_time(alloc)} | {asc} "
+              f"| {fmt_time(p['tobytes'])} | {p['tobytes'] / alloc:.2f}× | {fmt_time(memcpy)} | {into / memcpy:.2f} |")
+    print()
+    print(f"Python {platform.python_version()}, NumPy {np.__version__}; "
+          f".NET {host.get('RuntimeVersion', '?')}, {host.get('ProcessorName', platform.processor() or '?')}, "
+          f"{host.get('PhysicalCoreCount', '?')} cores; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
+          f"BenchmarkDotNet report {os.path.relpath(report, ROOT)}; {time.strftime('%Y-%m-%d %H:%M')}")
+
+
+if __name__ == "__main__":
+    main()
