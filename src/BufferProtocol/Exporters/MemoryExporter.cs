@@ -13,7 +13,7 @@ public static class MemoryExporter
     /// <param name="format">The item format; null for <see cref="ClrFormat.Of{T}"/>.</param>
     /// <typeparam name="T">An unmanaged element type.</typeparam>
     /// <exception cref="NotSupportedException"><paramref name="format"/> is null and <typeparamref name="T"/> has no PEP 3118 format.</exception>
-    /// <exception cref="ArgumentException"><paramref name="format"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="format"/> does not parse or does not describe <c>sizeof(T)</c> bytes.</exception>
     public static MemoryExporter<T> Create<T>(Memory<T> memory, string? format = null) where T : unmanaged =>
         new(memory, readOnly: false, shape: null, format);
 
@@ -22,7 +22,7 @@ public static class MemoryExporter
     /// <param name="shape">Extents whose product is <c>memory.Length</c> (empty for a scalar: then the length is 1).</param>
     /// <param name="format">The item format; null for <see cref="ClrFormat.Of{T}"/>.</param>
     /// <typeparam name="T">An unmanaged element type.</typeparam>
-    /// <exception cref="ArgumentException">The shape does not describe <c>memory.Length</c> items, or <paramref name="format"/> is empty.</exception>
+    /// <exception cref="ArgumentException">The shape does not describe <c>memory.Length</c> items, or <paramref name="format"/> does not parse or does not describe <c>sizeof(T)</c> bytes.</exception>
     /// <exception cref="NotSupportedException"><paramref name="format"/> is null and <typeparamref name="T"/> has no PEP 3118 format.</exception>
     public static MemoryExporter<T> Create<T>(Memory<T> memory, ReadOnlySpan<nint> shape, string? format = null) where T : unmanaged =>
         new(memory, readOnly: false, shape.ToArray(), format);
@@ -32,7 +32,7 @@ public static class MemoryExporter
     /// <param name="format">The item format; null for <see cref="ClrFormat.Of{T}"/>.</param>
     /// <typeparam name="T">An unmanaged element type.</typeparam>
     /// <exception cref="NotSupportedException"><paramref name="format"/> is null and <typeparamref name="T"/> has no PEP 3118 format.</exception>
-    /// <exception cref="ArgumentException"><paramref name="format"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="format"/> does not parse or does not describe <c>sizeof(T)</c> bytes.</exception>
     public static MemoryExporter<T> CreateReadOnly<T>(ReadOnlyMemory<T> memory, string? format = null) where T : unmanaged =>
         new(MemoryMarshal.AsMemory(memory), readOnly: true, shape: null, format);
 
@@ -41,7 +41,7 @@ public static class MemoryExporter
     /// <param name="shape">Extents whose product is <c>memory.Length</c>.</param>
     /// <param name="format">The item format; null for <see cref="ClrFormat.Of{T}"/>.</param>
     /// <typeparam name="T">An unmanaged element type.</typeparam>
-    /// <exception cref="ArgumentException">The shape does not describe <c>memory.Length</c> items, or <paramref name="format"/> is empty.</exception>
+    /// <exception cref="ArgumentException">The shape does not describe <c>memory.Length</c> items, or <paramref name="format"/> does not parse or does not describe <c>sizeof(T)</c> bytes.</exception>
     /// <exception cref="NotSupportedException"><paramref name="format"/> is null and <typeparamref name="T"/> has no PEP 3118 format.</exception>
     public static MemoryExporter<T> CreateReadOnly<T>(ReadOnlyMemory<T> memory, ReadOnlySpan<nint> shape, string? format = null) where T : unmanaged =>
         new(MemoryMarshal.AsMemory(memory), readOnly: true, shape.ToArray(), format);
@@ -73,9 +73,9 @@ public sealed unsafe class MemoryExporter<T> : BufferExporter where T : unmanage
     internal MemoryExporter(Memory<T> memory, bool readOnly, nint[]? shape, string? format)
     {
         _format = format ?? ClrFormat.Of<T>();
-        if (_format.Length == 0)
+        if (format is not null)
         {
-            throw new ArgumentException("the format must not be empty", nameof(format));
+            ExportFormat.Validate(format, sizeof(T), nameof(format));
         }
         _memory = memory;
         _readOnly = readOnly;

@@ -27,7 +27,9 @@ namespace BufferProtocol.Exporters;
 /// <see cref="CreateIndirect"/> the block starts with the pointer table (<see cref="DataOffset"/> bytes) followed by the
 /// data. The owner may write the data through <see cref="Bytes"/> at any time; writing over a pointer table breaks the
 /// structure and is not allowed.</para>
-/// <para>The format is taken verbatim (as memoryview takes an exporter's format); the item size is the layout's.</para>
+/// <para>The format must parse (<see cref="BufferFormat.Parse(string)"/>) and describe items of the layout's item size;
+/// it is exported verbatim. (To hand a consumer a format the parser rejects, describe the memory with an
+/// <see cref="ExportSource"/> and answer with <see cref="BufferRequestRules"/> directly.)</para>
 /// </remarks>
 public sealed unsafe class NativeBuffer : BufferExporter
 {
@@ -126,7 +128,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
     /// A zeroed block of <paramref name="memoryLength"/> bytes exported as <paramref name="layout"/> with its base
     /// <paramref name="offset"/> bytes into the block: any format, item size, shape and (negative or zero) strides.
     /// </summary>
-    /// <param name="format">The struct-syntax format of one item (non-empty), exported verbatim.</param>
+    /// <param name="format">The PEP 3118 format of one item, exported verbatim; its item size must be the layout's.</param>
     /// <param name="layout">Item size, shape and strides; without suboffsets (see <see cref="CreateIndirect"/> and <see cref="CreateWithPointers"/>).</param>
     /// <param name="offset">Byte offset of the base (the item at index (0, …, 0)) within the block.</param>
     /// <param name="memoryLength">Size of the block in bytes.</param>
@@ -134,8 +136,9 @@ public sealed unsafe class NativeBuffer : BufferExporter
     /// <param name="alignment">Alignment of the block: a power of two.</param>
     /// <param name="contents">Bytes copied to the start of the block (at most <paramref name="memoryLength"/>); the rest is zero.</param>
     /// <exception cref="ArgumentException">
-    /// An empty format, a layout with suboffsets, an item outside the block (<see cref="BufferLayout.ValidateWithin"/>),
-    /// contents longer than the block, or an alignment that is not a power of two.
+    /// A format that does not parse or whose item size is not the layout's, a layout with suboffsets, an item outside the
+    /// block (<see cref="BufferLayout.ValidateWithin"/>), contents longer than the block, or an alignment that is not a
+    /// power of two.
     /// </exception>
     public static NativeBuffer Create(string format, BufferLayout layout, nint offset, nint memoryLength, bool readOnly = false,
         nint alignment = DefaultAlignment, ReadOnlySpan<byte> contents = default) =>
@@ -146,7 +149,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
     /// the block holds a table of <c>Shape[0]</c> pointers (padded to a multiple of 8 bytes) followed by the data, and
     /// the exported layout strides the first dimension through the table.
     /// </summary>
-    /// <param name="format">The struct-syntax format of one item (non-empty).</param>
+    /// <param name="format">The PEP 3118 format of one item; its item size must be the layout's.</param>
     /// <param name="dataLayout">The strided layout of the data (rank ≥ 1, no suboffsets), as it would be without the table.</param>
     /// <param name="dataOffset">Byte offset of the base within the data.</param>
     /// <param name="dataLength">Size of the data in bytes.</param>
@@ -168,7 +171,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
     /// of block byte <see cref="NativePointer.Target"/> at block byte <see cref="NativePointer.Slot"/>. Any PIL layout
     /// can be built this way, including several dereferencing dimensions.
     /// </summary>
-    /// <param name="format">The struct-syntax format of one item (non-empty).</param>
+    /// <param name="format">The PEP 3118 format of one item; its item size must be the layout's.</param>
     /// <param name="layout">The exported layout, usually with suboffsets.</param>
     /// <param name="offset">Byte offset of the base within the block.</param>
     /// <param name="memoryLength">Size of the block in bytes.</param>
@@ -293,11 +296,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
     private static NativeBuffer Build(string format, BufferLayout layout, nint offset, nint memoryLength, nint dataOffset,
         ReadOnlySpan<NativePointer> pointers, bool readOnly, nint alignment, ReadOnlySpan<byte> contents, BlockAllocator? allocator)
     {
-        ArgumentNullException.ThrowIfNull(format);
-        if (format.Length == 0)
-        {
-            throw new ArgumentException("the format must not be empty", nameof(format));
-        }
+        ExportFormat.Validate(format, layout.ItemSize, nameof(format));
         if (alignment <= 0 || (alignment & (alignment - 1)) != 0)
         {
             throw new ArgumentException($"the alignment must be a power of two, not {alignment}", nameof(alignment));

@@ -115,10 +115,13 @@ public class NativeBufferPropertyTests
         GC.KeepAlive(total);
     }
 
-    private static NativeBuffer Build(Sample s, BufferLayout layout, nint offset, nint length, NativeBuffer.BlockAllocator? allocator) =>
-        s.Pil
-            ? NativeBuffer.CreateIndirectCore("B", layout, offset, length, readOnly: false, 1, default, allocator)
-            : NativeBuffer.CreateCore(s.ItemSize == 1 ? "B" : $"{s.ItemSize}s", layout, offset, length, readOnly: false, 1, default, allocator);
+    private static NativeBuffer Build(Sample s, BufferLayout layout, nint offset, nint length, NativeBuffer.BlockAllocator? allocator)
+    {
+        var format = s.ItemSize == 1 ? "B" : $"{s.ItemSize}s";
+        return s.Pil
+            ? NativeBuffer.CreateIndirectCore(format, layout, offset, length, readOnly: false, 1, default, allocator)
+            : NativeBuffer.CreateCore(format, layout, offset, length, readOnly: false, 1, default, allocator);
+    }
 
     private static unsafe int Touch(nint pointer, int itemSize)
     {

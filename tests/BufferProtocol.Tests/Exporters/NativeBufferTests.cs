@@ -73,6 +73,33 @@ public class NativeBufferTests
         Assert.Throws<ArgumentOutOfRangeException>(() => NativeBuffer.Allocate(-1));
     }
 
+    [Theory]
+    [InlineData("i", 4)]
+    [InlineData("=bhlq", 15)]
+    [InlineData("@bhlq", 24)]
+    [InlineData("T{<d:x:<d:y:}", 16)]
+    [InlineData("(3,3)f", 36)]
+    [InlineData("Zd", 16)]
+    public void The_format_must_describe_the_item_size(string format, int itemSize)
+    {
+        using (NativeBuffer.Create(format, BufferLayout.Create(itemSize, [2], [itemSize]), 0, 2 * itemSize))
+        {
+        }
+        var wrongSize = Assert.Throws<ArgumentException>(() => NativeBuffer.Create(format, BufferLayout.Create(itemSize + 1, [2], [itemSize + 1]), 0, 2 * itemSize + 2));
+        Assert.Contains($"{itemSize} bytes", wrongSize.Message);
+    }
+
+    [Fact]
+    public void A_format_that_does_not_parse_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NativeBuffer.Create("ii}", BufferLayout.Create(8, [1], [8]), 0, 8));
+        Assert.IsType<BufferProtocol.Formats.BufferFormatException>(e.InnerException);
+        Assert.Throws<ArgumentException>(() => MemoryExporter.Create(new int[2].AsMemory(), "d"));
+        Assert.Throws<ArgumentException>(() => MemoryExporter.Create(new int[2].AsMemory(), "T{"));
+        using var ok = MemoryExporter.Create(new int[2].AsMemory(), "<I");
+        Assert.Equal("<I", ok.Format);
+    }
+
     [Fact]
     public void Zero_extents_need_no_memory_and_strides_may_be_anything()
     {
