@@ -15,8 +15,10 @@ existing array, ``np.ascontiguousarray``) and CPython (``memoryview(x).tobytes('
     Permute4D   a 32^4 array transposed (3,1,0,2)  Stride2     a[::2] of 4 Mi items
     Tiny        a 4x4 array transposed             Contiguous  a C-contiguous 2048x2048 array
 
-"into" is BufferCopy.ToContiguous into an existing block (compare with np.copyto), "alloc" allocates the result first
-(compare with np.ascontiguousarray and memoryview.tobytes); "MemoryCopy" is Buffer.MemoryCopy of the same byte count.
+"into" is BufferCopy.ToContiguous into an existing block (compare with np.copyto); "alloc" mallocs the result
+(NativeMemory.Alloc), copies into it and frees it (compare with np.ascontiguousarray, which mallocs its result);
+"ToArray" returns a new managed byte[] (compare with memoryview.tobytes, which returns a new bytes object);
+"MemoryCopy" is Buffer.MemoryCopy of the same byte count, the physical limit.
 """
 import argparse
 import glob
@@ -79,9 +81,7 @@ def run_benchmarkdotnet(extra):
                "--exporters", "json", "--artifacts", artifacts] + extra
     print("running: " + " ".join(command), file=sys.stderr)
     subprocess.run(command, check=True, cwd=ROOT, stdout=sys.stderr)
-    reports = sorted(glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report-full.json")) +
-                     glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report.json")),
-                     key=os.path.getmtime)
+    reports = sorted(glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report*.json")), key=os.path.getmtime)
     if not reports:
         sys.exit("no BenchmarkDotNet JSON report was written under " + artifacts)
     return reports[-1]
@@ -119,13 +119,13 @@ def main():
     dotnet, host = read_benchmarkdotnet(report)
     load_after = os.getloadavg()
 
-    print("| case | result | BufferCopy into | np.copyto | speed-up | BufferCopy alloc | np.ascontiguousarray | speed-up "
-          "| memoryview.tobytes | speed-up | Buffer.MemoryCopy | into / MemoryCopy |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| case | result | into | np.copyto | speed-up | alloc | np.ascontiguousarray | speed-up "
+          "| ToArray | memoryview.tobytes | speed-up | Buffer.MemoryCopy | into / MemoryCopy |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for case in CASES:
         p, d = python[case], dotnet.get(case, {})
-        into, alloc, memcpy = d.get("Into"), d.get("Alloc"), d.get("MemoryCopy")
-        if into is None or alloc is None or memcpy is None:
+        into, alloc, to_array, memcpy = d.get("Into"), d.get("Alloc"), d.get("ToArray"), d.get("MemoryCopy")
+        if into is None or alloc is None or to_array is None or memcpy is None:
             print(f"| {case} | missing from the BenchmarkDotNet report |")
             continue
         size = p["bytes"]
@@ -135,7 +135,8 @@ def main():
                else f"{fmt_time(p['ascontiguousarray'])} | {p['ascontiguousarray'] / alloc:.2f}×")
         print(f"| {case} | {size_text} | {fmt_time(into)} | {fmt_time(p['copyto'])} | {p['copyto'] / into:.2f}× "
               f"| {fmt_time(alloc)} | {asc} "
-              f"| {fmt_time(p['tobytes'])} | {p['tobytes'] / alloc:.2f}× | {fmt_time(memcpy)} | {into / memcpy:.2f} |")
+              f"| {fmt_time(to_array)} | {fmt_time(p['tobytes'])} | {p['tobytes'] / to_array:.2f}× "
+              f"| {fmt_time(memcpy)} | {into / memcpy:.2f} |")
     print()
     print(f"Python {platform.python_version()}, NumPy {np.__version__}; "
           f".NET {host.get('RuntimeVersion', '?')}, {host.get('ProcessorName', platform.processor() or '?')}, "

@@ -19,8 +19,10 @@ namespace BufferProtocol.Benchmarks.Copying;
 /// <item><c>Tiny</c>: a 4×4 array transposed — the fixed cost of one call;</item>
 /// <item><c>Contiguous</c>: a C-contiguous 2048×2048 array, which must be a memmove.</item>
 /// </list>
-/// <c>Into</c> copies into an existing block (<c>np.copyto</c>); <c>Alloc</c> allocates the result first
-/// (<c>np.ascontiguousarray</c>, <c>memoryview.tobytes</c>).
+/// <c>Into</c> copies into an existing block (compare <c>np.copyto</c>); <c>Alloc</c> mallocs the result first
+/// and frees it after (<c>NativeMemory.Alloc</c>, as <c>np.ascontiguousarray</c> mallocs its result);
+/// <c>ToArray</c> returns a new managed array (<c>BufferCopy.ToArray</c>; compare <c>memoryview.tobytes</c>, which
+/// returns a new <c>bytes</c>).
 /// </summary>
 [Config(typeof(Config))]
 public unsafe class CopyBenchmarks
@@ -103,9 +105,19 @@ public unsafe class CopyBenchmarks
         BufferCopy.ToContiguous(source, layout, new Span<byte>((void*)destination, (int)layout.Length), ContiguityOrder.C);
     }
 
-    /// <summary>A new array, then BufferCopy.ToContiguous into it (np.ascontiguousarray, memoryview.tobytes).</summary>
+    /// <summary>A malloc'd block, BufferCopy.ToContiguous into it, free (np.ascontiguousarray).</summary>
     [Benchmark]
-    public byte[] Alloc()
+    public void Alloc()
+    {
+        var (source, layout, _) = Current;
+        var block = NativeMemory.Alloc((nuint)layout.Length);
+        BufferCopy.ToContiguous(source, layout, new Span<byte>(block, (int)layout.Length), ContiguityOrder.C);
+        NativeMemory.Free(block);
+    }
+
+    /// <summary>A new managed array of the items in C order (memoryview.tobytes).</summary>
+    [Benchmark]
+    public byte[] ToArray()
     {
         var (source, layout, _) = Current;
         var result = GC.AllocateUninitializedArray<byte>((int)layout.Length);

@@ -74,6 +74,26 @@ public class BufferCopyTests
         BufferCopy.Copy(Span<byte>.Empty, 0, empty, [], 0, BufferLayout.Create(8, [2, 0, 5], [0, 0, 0]));
     }
 
+    [Fact]
+    public void Sixty_four_dimensions_and_item_size_zero()
+    {
+        // 64 dimensions, ten of extent 2 (1024 items), Fortran-ordered source into C order and back.
+        var shape = Enumerable.Range(0, BufferLayout.MaxRank).Select(i => (nint)(i % 6 == 0 && i < 60 ? 2 : 1)).ToArray();
+        var fortran = BufferLayout.Contiguous(1, shape, ContiguityOrder.Fortran);
+        var memory = Enumerable.Range(0, 1024).Select(i => (byte)(i * 7)).ToArray();
+        var c = new byte[1024];
+        BufferCopy.ToContiguous(memory, 0, fortran, c, ContiguityOrder.C);
+        var back = new byte[1024];
+        BufferCopy.FromContiguous(back, 0, fortran, c, ContiguityOrder.C);
+        Assert.Equal(memory, back);
+        Assert.NotEqual(memory, c);
+
+        var nothing = BufferLayout.Create(0, [3, 4], [0, 0]);
+        BufferCopy.ToContiguous(new byte[1], 0, nothing, [], ContiguityOrder.C);
+        Assert.Equal(0, BufferCopy.FromContiguous(new byte[1], 0, nothing, new byte[4], ContiguityOrder.Fortran));
+        BufferCopy.Copy(new byte[1], 0, nothing, new byte[1], 0, nothing);
+    }
+
     // dst[::2, ::-1] of a zeroed 3x4 'h' array (shape (2, 4), strides (16, -2), first item at index 3), source 1..8.
     [Theory]
     [InlineData(ContiguityOrder.C, 16, new short[] { 4, 3, 2, 1, 0, 0, 0, 0, 8, 7, 6, 5 })]
