@@ -11,13 +11,15 @@ public sealed class BitFieldType : LeafType
 {
     internal BitFieldType(nint bitCount, FormatMode mode)
         : base('t', ScalarKind.Bits, mode, LeafCodes.IsNativeSize(LeafCodes.Scalar('t', false), mode),
-               (bitCount / 8) + (bitCount % 8 == 0 ? 0 : 1), 1, bitCount.GetHashCode())
+               (bitCount / 8) + (bitCount % 8 == 0 ? 0 : 1), 1)
     {
         BitCount = bitCount;
     }
 
     /// <summary>The number of bits.</summary>
     public nint BitCount { get; }
+
+    private protected override int LeafHash() => BitCount.GetHashCode();
 
     private protected override bool EqualsCore(DataType other) =>
         LeafEquals((LeafType)other) && ((BitFieldType)other).BitCount == BitCount;

@@ -241,14 +241,10 @@ public sealed class BufferFormat : IEquatable<BufferFormat>
             problem = null;
             return true;
         }
-        DataType? root = FormatParser.Parse(format, out position, out problem);
-        if (root is null)
+        if (!TryCreate(format, out result, out position, out problem))
         {
-            result = null;
             return false;
         }
-        bool structCompatible = StructFormat.TryGetSize(format, out _, out _, out _);
-        result = new BufferFormat(format, root, structCompatible);
         if (format.Length <= MaxCachedLength)
         {
             if (Cache.Count >= CacheCapacity)
@@ -257,6 +253,19 @@ public sealed class BufferFormat : IEquatable<BufferFormat>
             }
             Cache.TryAdd(format, result);
         }
+        return true;
+    }
+
+    /// <summary>Parses without the cache (benchmarks measure this).</summary>
+    internal static bool TryCreate(string format, [NotNullWhen(true)] out BufferFormat? result, out int position, out string? problem)
+    {
+        DataType? root = FormatParser.Parse(format, out position, out problem);
+        if (root is null)
+        {
+            result = null;
+            return false;
+        }
+        result = new BufferFormat(format, root, StructFormat.TryGetSize(format, out _, out _, out _));
         return true;
     }
 }

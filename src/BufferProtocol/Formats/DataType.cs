@@ -22,13 +22,12 @@ namespace BufferProtocol.Formats;
 /// </remarks>
 public abstract class DataType : IEquatable<DataType>
 {
-    private readonly int _hash;
+    private int _hash; // computed on first use (0: not yet); parsing does not need it
 
-    private protected DataType(nint size, int alignment, int hash)
+    private protected DataType(nint size, int alignment)
     {
         Size = size;
         Alignment = alignment;
-        _hash = hash;
     }
 
     /// <summary>The size in bytes of one element of this type (for a record, including its trailing padding).</summary>
@@ -48,18 +47,30 @@ public abstract class DataType : IEquatable<DataType>
     /// <param name="other">Another node, or <see langword="null"/>.</param>
     public bool Equals(DataType? other) =>
         ReferenceEquals(this, other) ||
-        (other is not null && other.GetType() == GetType() && other._hash == _hash && other.Size == Size &&
-         other.Alignment == Alignment && EqualsCore(other));
+        (other is not null && other.GetType() == GetType() && other.Size == Size && other.Alignment == Alignment &&
+         other.GetHashCode() == GetHashCode() && EqualsCore(other));
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as DataType);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => _hash;
+    public override int GetHashCode()
+    {
+        int hash = _hash;
+        if (hash == 0)
+        {
+            hash = HashCode.Combine(GetType(), Size, Alignment, ComputeHash());
+            _hash = hash == 0 ? 1 : hash;
+        }
+        return _hash;
+    }
 
     /// <summary>The canonical format text of this node on its own (the prefix state starts as <c>@</c>).</summary>
     public override string ToString() => FormatWriter.WriteType(this);
 
     /// <summary>Compares the subclass-specific parts; <paramref name="other"/> has the same runtime type.</summary>
     private protected abstract bool EqualsCore(DataType other);
+
+    /// <summary>Hashes the subclass-specific parts (what <see cref="EqualsCore"/> compares).</summary>
+    private protected abstract int ComputeHash();
 }

@@ -14,8 +14,7 @@ public sealed class FunctionPointerType : LeafType
     }
 
     private FunctionPointerType(RecordType arguments, DataType? returnType, FormatMode mode, in LeafCodes.Info info)
-        : base('X', ScalarKind.FunctionPointer, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode),
-               HashCode.Combine(arguments, returnType))
+        : base('X', ScalarKind.FunctionPointer, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode))
     {
         Arguments = arguments;
         ReturnType = returnType;
@@ -26,6 +25,8 @@ public sealed class FunctionPointerType : LeafType
 
     /// <summary>The return type after <c>-&gt;</c>, or <see langword="null"/> when the signature has none.</summary>
     public DataType? ReturnType { get; }
+
+    private protected override int LeafHash() => HashCode.Combine(Arguments, ReturnType);
 
     private protected override bool EqualsCore(DataType other)
     {

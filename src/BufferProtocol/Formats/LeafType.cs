@@ -6,8 +6,8 @@ namespace BufferProtocol.Formats;
 /// </summary>
 public abstract class LeafType : DataType
 {
-    private protected LeafType(char code, ScalarKind kind, FormatMode mode, bool isNativeSize, nint size, int alignment, int hash)
-        : base(size, alignment, HashCode.Combine(hash, code, kind, mode))
+    private protected LeafType(char code, ScalarKind kind, FormatMode mode, bool isNativeSize, nint size, int alignment)
+        : base(size, alignment)
     {
         Code = code;
         Kind = kind;
@@ -35,6 +35,12 @@ public abstract class LeafType : DataType
     /// size (<c>n N P O g Zg &amp; X</c> always use native sizes).
     /// </summary>
     public bool IsNativeSize { get; }
+
+    /// <summary>Hashes what every leaf has and what <see cref="LeafHash"/> adds.</summary>
+    private protected sealed override int ComputeHash() => HashCode.Combine(Code, Kind, Mode, LeafHash());
+
+    /// <summary>The hash of the subclass-specific parts (0 when there are none).</summary>
+    private protected virtual int LeafHash() => 0;
 
     /// <summary>Compares the parts every leaf has.</summary>
     private protected bool LeafEquals(LeafType other) =>

@@ -13,7 +13,7 @@ public sealed class ObjectType : LeafType
     }
 
     private ObjectType(in LeafCodes.Info info, FormatMode mode)
-        : base('O', ScalarKind.Object, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode), 0)
+        : base('O', ScalarKind.Object, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode))
     {
     }
 

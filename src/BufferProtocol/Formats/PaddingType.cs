@@ -6,7 +6,7 @@ namespace BufferProtocol.Formats;
 public sealed class PaddingType : LeafType
 {
     internal PaddingType(nint length, FormatMode mode)
-        : base('x', ScalarKind.Padding, mode, LeafCodes.IsNativeSize(LeafCodes.Scalar('x', false), mode), length, 1, length.GetHashCode())
+        : base('x', ScalarKind.Padding, mode, LeafCodes.IsNativeSize(LeafCodes.Scalar('x', false), mode), length, 1)
     {
     }
 

@@ -14,13 +14,15 @@ public sealed class PointerType : LeafType
     }
 
     private PointerType(DataType target, FormatMode mode, in LeafCodes.Info info)
-        : base('&', ScalarKind.Pointer, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode), target.GetHashCode())
+        : base('&', ScalarKind.Pointer, mode, true, info.NativeSize, LeafCodes.Alignment(info, mode))
     {
         Target = target;
     }
 
     /// <summary>The type pointed to.</summary>
     public DataType Target { get; }
+
+    private protected override int LeafHash() => Target.GetHashCode();
 
     private protected override bool EqualsCore(DataType other) =>
         LeafEquals((LeafType)other) && ((PointerType)other).Target.Equals(Target);

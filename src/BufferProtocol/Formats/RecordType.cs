@@ -21,7 +21,7 @@ namespace BufferProtocol.Formats;
 public sealed class RecordType : DataType
 {
     internal RecordType(ImmutableArray<RecordField> fields, bool isStruct, FormatMode entryMode, FormatMode closingMode, nint size, int alignment)
-        : base(size, alignment, Hash(fields, isStruct, entryMode))
+        : base(size, alignment)
     {
         Fields = fields;
         IsStruct = isStruct;
@@ -66,13 +66,13 @@ public sealed class RecordType : DataType
         return -1;
     }
 
-    private static int Hash(ImmutableArray<RecordField> fields, bool isStruct, FormatMode entryMode)
+    private protected override int ComputeHash()
     {
         var hash = new HashCode();
-        hash.Add(isStruct);
-        hash.Add(isStruct ? entryMode : FormatMode.Native);
-        hash.Add(fields.Length);
-        foreach (RecordField field in fields)
+        hash.Add(IsStruct);
+        hash.Add(EntryMode);
+        hash.Add(Fields.Length);
+        foreach (RecordField field in Fields)
         {
             hash.Add(field);
         }

@@ -12,7 +12,7 @@ public sealed class ScalarType : LeafType
 
     private ScalarType(char code, bool complex, FormatMode mode, in LeafCodes.Info info)
         : base(code, info.Kind, mode, LeafCodes.IsNativeSize(info, mode), LeafCodes.UnitSize(info, mode),
-               LeafCodes.Alignment(info, mode), complex ? 0x5A : 0)
+               LeafCodes.Alignment(info, mode))
     {
     }
 

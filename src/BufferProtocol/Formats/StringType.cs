@@ -18,7 +18,7 @@ public sealed class StringType : LeafType
     }
 
     private StringType(char code, in LeafCodes.Info info, nint length, FormatMode mode, nint size)
-        : base(code, info.Kind, mode, LeafCodes.IsNativeSize(info, mode), size, LeafCodes.Alignment(info, mode), length.GetHashCode())
+        : base(code, info.Kind, mode, LeafCodes.IsNativeSize(info, mode), size, LeafCodes.Alignment(info, mode))
     {
         Length = length;
         CodeUnitSize = LeafCodes.UnitSize(info, mode);
@@ -29,6 +29,8 @@ public sealed class StringType : LeafType
 
     /// <summary>Bytes per code unit: 1 for <c>s</c>/<c>p</c>, 2 for <c>u</c>, 4 for <c>w</c>.</summary>
     public int CodeUnitSize { get; }
+
+    private protected override int LeafHash() => Length.GetHashCode();
 
     private protected override bool EqualsCore(DataType other) =>
         LeafEquals((LeafType)other) && ((StringType)other).Length == Length;

@@ -15,7 +15,7 @@ namespace BufferProtocol.Formats;
 public sealed class SubArrayType : DataType
 {
     internal SubArrayType(DataType element, ImmutableArray<nint> shape, bool isRepeat, nint elementCount, nint size)
-        : base(size, element.Alignment, HashCode.Combine(element, isRepeat, ShapeHash(shape)))
+        : base(size, element.Alignment)
     {
         Element = element;
         Shape = shape;
@@ -35,10 +35,12 @@ public sealed class SubArrayType : DataType
     /// <summary>The number of elements (the product of <see cref="Shape"/>).</summary>
     public nint ElementCount { get; }
 
-    private static int ShapeHash(ImmutableArray<nint> shape)
+    private protected override int ComputeHash()
     {
         var hash = new HashCode();
-        foreach (nint extent in shape)
+        hash.Add(Element);
+        hash.Add(IsRepeat);
+        foreach (nint extent in Shape)
         {
             hash.Add(extent);
         }

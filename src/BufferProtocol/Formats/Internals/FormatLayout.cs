@@ -15,15 +15,13 @@ internal static class FormatLayout
         return a <= nint.MaxValue - b;
     }
 
+    /// <summary>Multiplies two non-negative sizes; false when the product does not fit <c>nint</c>.</summary>
     public static bool TryMultiply(nint a, nint b, out nint result)
     {
-        if (a != 0 && b > nint.MaxValue / a)
-        {
-            result = 0;
-            return false;
-        }
-        result = a * b;
-        return true;
+        // One widening multiply instead of a 64-bit division: the hot path of every count and extent.
+        ulong high = Math.BigMul((ulong)a, (ulong)b, out ulong low);
+        result = (nint)low;
+        return high == 0 && low <= (ulong)nint.MaxValue;
     }
 
     public static bool TryAlignUp(nint offset, int alignment, out nint result)
@@ -86,8 +84,33 @@ internal static class FormatLayout
         /// <summary>The mode after the last member, or <paramref name="entryMode"/> when there is none.</summary>
         public FormatMode ClosingMode(FormatMode entryMode) => _count == 0 ? entryMode : ExitMode(_fields[_count - 1].Type);
 
-        /// <summary>Reserves <paramref name="name"/>; false when a member already has it.</summary>
-        public bool TryReserveName(string name) => (_names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+        /// <summary>Checks that no member has <paramref name="name"/> yet (call before adding that member).</summary>
+        public bool TryReserveName(string name)
+        {
+            if (_names is null)
+            {
+                if (_count < 16)
+                {
+                    for (int i = 0; i < _count; i++)
+                    {
+                        if (string.Equals(_fields[i].Name, name, StringComparison.Ordinal))
+                        {
+                            return false;
+                        }
+                    }
+                    return true; // small records: a scan is cheaper than a set
+                }
+                _names = new HashSet<string>(StringComparer.Ordinal);
+                for (int i = 0; i < _count; i++)
+                {
+                    if (_fields[i].Name is string existing)
+                    {
+                        _names.Add(existing);
+                    }
+                }
+            }
+            return _names.Add(name);
+        }
 
         /// <summary>Appends a member; false when its offset or end does not fit <c>nint</c>.</summary>
         public bool TryAdd(string? name, DataType type)

@@ -65,32 +65,35 @@ internal static class StructFormat
             {
                 return Fail(start, "total struct size too long", out errorPosition, out error);
             }
-            if (count > (nint.MaxValue - size) / itemSize)
+            if (!FormatLayout.TryMultiply(count, itemSize, out nint bytes) || !FormatLayout.TryAddChecked(size, bytes, out size))
             {
                 return Fail(start, "total struct size too long", out errorPosition, out error);
             }
-            size += count * itemSize;
             i++;
         }
         return true;
     }
 
+    /// <summary>Per ASCII code: native size, native alignment, standard size (0: not a struct code in that mode).</summary>
+    private static readonly (byte NativeSize, byte NativeAlignment, byte StandardSize)[] Codes = BuildCodes();
+
+    private static (byte, byte, byte)[] BuildCodes()
+    {
+        var codes = new (byte, byte, byte)[128];
+        foreach (char c in "xcbB?hHiIlLqQefdspnNP")
+        {
+            LeafCodes.Info info = LeafCodes.Scalar(c, false);
+            codes[c] = ((byte)info.NativeSize, (byte)info.NativeAlignment, (byte)info.StandardSize);
+        }
+        return codes;
+    }
+
     private static bool TryGetCode(char c, bool native, out int size, out int alignment)
     {
-        size = alignment = 0;
-        switch (c)
-        {
-            case 'x' or 'c' or 'b' or 'B' or '?' or 'h' or 'H' or 'i' or 'I' or 'l' or 'L' or 'q' or 'Q' or 'e' or 'f' or 'd' or 's' or 'p':
-                break;
-            case 'n' or 'N' or 'P' when native:
-                break;
-            default:
-                return false;
-        }
-        LeafCodes.Info info = LeafCodes.Scalar(c, false);
-        size = native ? info.NativeSize : info.StandardSize;
-        alignment = native ? info.NativeAlignment : 1;
-        return true;
+        (byte nativeSize, byte nativeAlignment, byte standardSize) = c < 128 ? Codes[c] : default;
+        size = native ? nativeSize : standardSize;
+        alignment = native ? nativeAlignment : 1;
+        return size != 0;
     }
 
     private static bool Fail(int position, string message, out int errorPosition, out string? error)
