@@ -34,8 +34,10 @@ internal static class CodecOracle
                     return (long)big;
                 }
                 return big >= 0 && big <= ulong.MaxValue ? (ulong)big : big;
-            case "float":
-                return ParseFloatHex(value.GetString()!);
+            case "float" or "float_bits":
+                return ParseReal(v);
+            case "none":
+                return null;
             case "bool":
                 return value.GetBoolean();
             case "bytes":
@@ -43,7 +45,7 @@ internal static class CodecOracle
             case "str":
                 return value.GetString()!;
             case "complex":
-                return new Complex(ParseFloatHex(value[0].GetString()!), ParseFloatHex(value[1].GetString()!));
+                return new Complex(ParseReal(value[0]), ParseReal(value[1]));
             case "record":
                 return BufferRecord.Create([.. value.EnumerateArray().Select(f => ((string?)f[0].GetString(), Decode(f[1])))]);
             default:
@@ -55,6 +57,18 @@ internal static class CodecOracle
     {
         var property = v.EnumerateObject().Single();
         return (property.Name, property.Value);
+    }
+
+    /// <summary>A float encoding: <c>{"float": hex}</c> or <c>{"float_bits": "16 hex digits"}</c> (NaNs with sign and payload).</summary>
+    public static double ParseReal(JsonElement v)
+    {
+        var (kind, value) = Single(v);
+        return kind switch
+        {
+            "float" => ParseFloatHex(value.GetString()!),
+            "float_bits" => BitConverter.UInt64BitsToDouble(Convert.ToUInt64(value.GetString()!, 16)),
+            _ => throw new InvalidDataException($"not a float encoding: {v}"),
+        };
     }
 
     /// <summary>Python's <c>float.hex()</c> text (or <c>nan</c>, <c>inf</c>, <c>-inf</c>) as a double.</summary>
@@ -102,8 +116,11 @@ internal static class CodecOracle
                 Assert.True(integer == BigInteger.Parse(value.GetString()!, CultureInfo.InvariantCulture),
                     $"{context}: expected {value.GetString()}, got {integer}");
                 break;
-            case "float":
-                AssertReal(value.GetString()!, actual, context);
+            case "float" or "float_bits":
+                AssertReal(ParseReal(expected), actual, context);
+                break;
+            case "none":
+                Assert.Null(actual);
                 break;
             case "bool":
                 Assert.True(actual is bool b && b == value.GetBoolean(), $"{context}: expected {value.GetBoolean()}, got {Describe(actual)}");
@@ -124,8 +141,8 @@ internal static class CodecOracle
                 break;
             case "complex":
                 var z = Assert.IsType<Complex>(actual);
-                AssertReal(value[0].GetString()!, z.Real, context + ".real");
-                AssertReal(value[1].GetString()!, z.Imaginary, context + ".imag");
+                AssertReal(ParseReal(value[0]), z.Real, context + ".real");
+                AssertReal(ParseReal(value[1]), z.Imaginary, context + ".imag");
                 break;
             case "record":
                 var record = Assert.IsType<BufferRecord>(actual);
@@ -142,7 +159,7 @@ internal static class CodecOracle
         }
     }
 
-    private static void AssertReal(string hex, object? actual, string context)
+    private static void AssertReal(double expected, object? actual, string context)
     {
         double d = actual switch
         {
@@ -151,9 +168,8 @@ internal static class CodecOracle
             Half h => (double)h,
             _ => throw new Xunit.Sdk.XunitException($"{context}: expected a real, got {Describe(actual)}"),
         };
-        double expected = ParseFloatHex(hex);
         bool same = double.IsNaN(expected) ? double.IsNaN(d) : BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(d);
-        Assert.True(same, $"{context}: expected {hex}, got {d:R} ({Describe(actual)})");
+        Assert.True(same, $"{context}: expected {expected:R}, got {d:R} ({Describe(actual)})");
     }
 
     public static bool TryInteger(object? value, out BigInteger result)

@@ -40,10 +40,17 @@ public class CodecStructPackOracleTests
             Assert.Equal(ok.GetString(), Convert.ToHexStringLower(item));
 
             JsonElement unpacked = c.GetProperty("unpacked");
+            object?[] actual = codec.Unpack(Convert.FromHexString(ok.GetString()!));
             if (unpacked.TryGetProperty("ok", out JsonElement expected))
             {
-                object?[] actual = codec.Unpack(Convert.FromHexString(ok.GetString()!));
                 CodecOracle.AssertMatches(expected, actual, text);
+            }
+            else
+            {
+                // CPython 3.11 bug: unpacking "0p" computes a length of -1 (SystemError); the value is b"" here.
+                Assert.Equal("SystemError", unpacked.GetProperty("error").GetString());
+                Assert.Contains("0p", text, StringComparison.Ordinal);
+                Assert.Contains(actual, v => v is byte[] { Length: 0 });
             }
             return;
         }

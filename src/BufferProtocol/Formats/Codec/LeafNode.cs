@@ -410,7 +410,7 @@ internal sealed class LeafNode : CodecNode
         var half = (Half)real;
         if (Half.IsInfinity(half) && !double.IsInfinity(real))
         {
-            ThrowHelper.ThrowArgumentOutOfRange_Value(value, PackMessages.FloatTooLarge('e'));
+            ThrowHelper.ThrowArgumentOutOfRange_Value(value, PackMessages.FloatTooLarge('e', value));
         }
         return half;
     }
@@ -424,7 +424,7 @@ internal sealed class LeafNode : CodecNode
         var single = (float)real;
         if (!_nativeSize && float.IsInfinity(single) && !double.IsInfinity(real))
         {
-            ThrowHelper.ThrowArgumentOutOfRange_Value(value, PackMessages.FloatTooLarge('f'));
+            ThrowHelper.ThrowArgumentOutOfRange_Value(value, PackMessages.FloatTooLarge('f', value));
         }
         return single;
     }
@@ -534,9 +534,9 @@ internal sealed class LeafNode : CodecNode
         {
             ThrowHelper.ThrowArgument_WrongValue($"format '{Leaf}' requires a string or char, not {ValueConversion.Describe(value)}");
         }
-        if (Kind == LeafKind.Ucs2Char && text.Length != 1)
+        if (Kind == LeafKind.Ucs2Char && text.Length > 1)
         {
-            ThrowHelper.ThrowArgument_WrongValue("format 'u' requires a char or a string of one UTF-16 code unit");
+            ThrowHelper.ThrowArgument_WrongValue("format 'u' requires a char or a string of at most one UTF-16 code unit");
         }
         int count = (int)Math.Min(text.Length, _length);
         destination.Clear();
@@ -548,7 +548,8 @@ internal sealed class LeafNode : CodecNode
     }
 
     /// <summary>
-    /// <c>w</c>: one Unicode scalar value (a <see cref="Rune"/>, a non-surrogate <see cref="char"/> or a string of one);
+    /// <c>w</c>: one Unicode scalar value (a <see cref="Rune"/>, a non-surrogate <see cref="char"/> or a string of one;
+    /// the empty string writes NUL, as NumPy's <c>U1</c> does);
     /// <c>Nw</c>: a string, truncated to N code points and NUL-padded, lone surrogates written as their own code point.
     /// Everything is checked before the first byte is written.
     /// </summary>
@@ -558,7 +559,8 @@ internal sealed class LeafNode : CodecNode
         {
             ThrowHelper.ThrowArgument_WrongValue($"format '{Leaf}' requires a string, Rune or char, not {ValueConversion.Describe(value)}");
         }
-        if (Kind == LeafKind.Ucs4Rune && !(Rune.DecodeFromUtf16(text, out _, out int used) == System.Buffers.OperationStatus.Done && used == text.Length))
+        if (Kind == LeafKind.Ucs4Rune && text.Length != 0 &&
+            !(Rune.DecodeFromUtf16(text, out _, out int used) == System.Buffers.OperationStatus.Done && used == text.Length))
         {
             ThrowHelper.ThrowArgument_WrongValue("format 'w' requires one Unicode scalar value (a Rune, a char that is not a surrogate, or a string of one)");
         }

@@ -72,6 +72,13 @@ internal static class PackMessages
         return $"'{code}' format requires {lo} <= number <= {hi}";
     }
 
-    /// <summary>The <c>OverflowError</c> text of a finite real that rounds beyond the largest value of <paramref name="code"/>.</summary>
-    public static string FloatTooLarge(char code) => $"float too large to pack with {code} format";
+    /// <summary>
+    /// The text of a finite real that rounds beyond the largest value of <paramref name="code"/>: <c>OverflowError:
+    /// float too large to pack with e format</c>, which <c>s_pack_internal</c> turns into <c>struct.error: int too
+    /// large to convert</c> when the value is an <c>int</c>.
+    /// </summary>
+    public static string FloatTooLarge(char code, object? value) =>
+        ValueConversion.TryGetInteger(value, out _) != ValueConversion.IntegerResult.NotInteger
+            ? "int too large to convert"
+            : $"float too large to pack with {code} format";
 }

@@ -109,15 +109,38 @@ internal static class ValueConversion
         switch (TryGetInteger(value, out Int128 integer))
         {
             case IntegerResult.Ok:
-                result = (double)integer;
-                return RealResult.Ok;
+                result = long.MinValue <= integer && integer <= long.MaxValue ? (long)integer : ToDouble(integer);
+                return double.IsInfinity(result) ? RealResult.TooLarge : RealResult.Ok;
             case IntegerResult.Huge:
-                result = (double)ToBigInteger(value!, integer, IntegerResult.Huge);
+                result = ToDouble(ToBigInteger(value!, integer, IntegerResult.Huge));
                 return double.IsInfinity(result) ? RealResult.TooLarge : RealResult.Ok;
             default:
                 result = 0;
                 return RealResult.NotReal;
         }
+    }
+
+    /// <summary>
+    /// The double nearest to <paramref name="value"/>, ties to even, ∞ beyond the range — Python's <c>int.__float__</c>
+    /// (which then raises <c>OverflowError</c>). .NET's own <see cref="BigInteger"/> conversion truncates.
+    /// </summary>
+    public static double ToDouble(BigInteger value)
+    {
+        if (value.IsZero)
+        {
+            return 0;
+        }
+        BigInteger magnitude = BigInteger.Abs(value);
+        long bits = (long)magnitude.GetBitLength();
+        int drop = (int)Math.Max(0, bits - 120);
+        BigInteger top = magnitude >> drop;
+        // A sticky bit below the kept 120 bits keeps ties and near-ties apart.
+        if (drop > 0 && !(top << drop).Equals(magnitude))
+        {
+            top |= 1;
+        }
+        return drop > 2000 ? (value.Sign < 0 ? double.NegativeInfinity : double.PositiveInfinity)
+            : LongDouble.Round(value.Sign < 0, (UInt128)top, drop);
     }
 
     /// <summary>Python's truthiness of a .NET value (the <c>?</c> code packs <c>bool(value)</c>).</summary>
