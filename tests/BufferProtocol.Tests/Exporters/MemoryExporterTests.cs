@@ -53,7 +53,10 @@ public class MemoryExporterTests
         using var buffer = exporter.GetBuffer(BufferRequest.FullRO);
         Assert.Equal("T{d:x:d:y:}", buffer.Format);
         Assert.Equal(16, buffer.ItemSize);
-        Assert.Throws<NotSupportedException>(() => MemoryExporter.Create(new Point[1].AsMemory()));
+        // Without a format a struct is described by its own layout (ClrFormat.Of<T>: field names and offsets).
+        using var inferred = MemoryExporter.Create(new Point[1].AsMemory());
+        using var described = inferred.GetBuffer(BufferRequest.FullRO);
+        Assert.Equal("T{d:X:d:Y:}", described.Format);
         Assert.Throws<ArgumentException>(() => MemoryExporter.Create(new int[1].AsMemory(), ""));
     }
 
