@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Export;
 using BufferProtocol.Python.Import;
@@ -21,6 +22,10 @@ namespace BufferProtocol.Python;
 /// type <c>bufferprotocol.NetBuffer</c> whose <c>bf_getbuffer</c> asks the exporter, so <c>memoryview(x)</c>,
 /// <c>numpy.asarray(x)</c>, <c>bytes(x)</c>, <c>hashlib.sha256(x)</c>, … read and write .NET memory in place under
 /// every request flag.</para>
+/// <para><b>NumPy's other protocols.</b> <see cref="FromDLPack"/> imports any object with <c>__dlpack__</c> and
+/// <see cref="FromArrayInterface"/> any object with <c>__array_interface__</c>; <see cref="AcquireBuffer"/> falls back to
+/// the latter for objects without the buffer protocol. Objects made by <see cref="ToPython"/> have <c>__dlpack__</c>,
+/// <c>__dlpack_device__</c> and <c>__array_interface__</c> (see <c>docs/interop.md</c>).</para>
 /// <para><b>GIL.</b> Every method takes the GIL itself (reentrantly), so callers may or may not hold it. Python must
 /// be initialised first (<see cref="PythonHost.Initialize"/>, or pythonnet's own start-up).</para>
 /// </remarks>
@@ -34,6 +39,8 @@ public static class PythonBuffers
     /// <param name="request">The request flags, passed to the exporter unchanged; <see cref="BufferRequest.FullRO"/>
     /// is what <c>memoryview(obj)</c> asks for.</param>
     /// <returns>The buffer; <see cref="AcquiredBuffer.Owner"/> is <paramref name="obj"/>. Dispose it to release the export.</returns>
+    /// <remarks>An object without the buffer protocol but with <c>__array_interface__</c> is read through
+    /// <see cref="FromArrayInterface"/>, as NumPy falls back to it.</remarks>
     /// <exception cref="PythonBufferException">The exporter refused the request (its Python exception's type and
     /// message are kept), or the object has no buffer protocol (<c>TypeError</c>).</exception>
     /// <exception cref="BufferException">The exporter filled in fields that break the protocol's invariants (the
@@ -42,7 +49,58 @@ public static class PythonBuffers
     public static AcquiredBuffer AcquireBuffer(this PyObject obj, BufferRequest request = BufferRequest.FullRO)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return Acquire(obj, request, obj);
+        return Acquire(obj, request, obj, allowInterface: true);
+    }
+
+    /// <summary>
+    /// Imports an object with <c>__dlpack__</c> (NumPy arrays, PyTorch/JAX/CuPy CPU tensors, another
+    /// <c>NetBuffer</c>, …) without copying: calls <c>__dlpack__(max_version=(1, 2))</c>, or <c>__dlpack__()</c> when the
+    /// producer predates that keyword, and takes the capsule (renaming it <c>used_dltensor[_versioned]</c>).
+    /// </summary>
+    /// <param name="obj">The producer.</param>
+    /// <param name="legacyWritable">
+    /// True to let consumers write into a tensor that came in a legacy <c>"dltensor"</c> capsule, which cannot say whether
+    /// the memory is read-only (NumPy 1.24 sends only these, and only for writable arrays). False (the default) imports
+    /// them read-only, as NumPy ≥ 2.1 does.
+    /// </param>
+    /// <returns>An exporter of the producer's memory. Dispose it: the producer's deleter runs (with the GIL) once it and
+    /// every buffer taken from it are released.</returns>
+    /// <exception cref="PythonBufferException">The producer raised (its type and message are kept): <c>BufferError</c> for
+    /// what it cannot export, <c>AttributeError</c> without <c>__dlpack__</c>.</exception>
+    /// <exception cref="BufferException">The tensor cannot be imported (device, data type, version); its deleter has run.</exception>
+    /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
+    public static DLPackTensor FromDLPack(this PyObject obj, bool legacyWritable = false)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Start();
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+            return DLPackImport.Import(obj, legacyWritable);
+        }
+    }
+
+    /// <summary>
+    /// Reads an object's <c>__array_interface__</c> (version 3) as a buffer without copying, as NumPy does: typestr and
+    /// descr give the format, shape and strides the layout, <c>data</c> the memory (an address tuple, or a buffer object
+    /// plus <c>offset</c>).
+    /// </summary>
+    /// <param name="obj">Any object carrying <c>__array_interface__</c>.</param>
+    /// <param name="request">The request to answer (the interface describes everything; the request trims it).</param>
+    /// <returns>The buffer; it keeps <paramref name="obj"/> alive. Dispose it to release.</returns>
+    /// <exception cref="BufferException">The interface is missing, malformed (NumPy's messages: "Missing
+    /// __array_interface__ typestr", "mismatch in length of strides and shape", …), describes a type without a PEP 3118
+    /// format (datetime), or the request cannot be met.</exception>
+    /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
+    public static AcquiredBuffer FromArrayInterface(this PyObject obj, BufferRequest request = BufferRequest.FullRO)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Start();
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+            return ArrayInterfaceImport.Acquire(obj, request, null);
+        }
     }
 
     /// <summary>
@@ -117,7 +175,7 @@ public static class PythonBuffers
         return PendingReleases.Count == 0;
     }
 
-    internal static unsafe AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner)
+    internal static unsafe AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner, bool allowInterface = true)
     {
         Start();
         var lease = new PythonBufferLease();
@@ -125,9 +183,30 @@ public static class PythonBuffers
         using (CPython.Gil())
         {
             PendingReleases.DrainWithGil();
-            if (CPython.PyObject_GetBuffer(CPython.AddressOf(obj), view, (int)request) != 0)
+            var address = CPython.AddressOf(obj);
+            if (CPython.PyObject_GetBuffer(address, view, (int)request) != 0)
             {
                 lease.Abandon();
+                if (allowInterface && CPython.PyObject_CheckBuffer(address) == 0 && CPython.PyErr_ExceptionMatches(CPython.PyExc_TypeError) != 0)
+                {
+                    // No buffer protocol: NumPy would read __array_interface__ next.
+                    nint type, value, traceback;
+                    CPython.PyErr_Fetch(&type, &value, &traceback);
+                    if (HasAttribute(address, "__array_interface__"))
+                    {
+                        CPython.Py_DecRef(type);
+                        if (value != 0)
+                        {
+                            CPython.Py_DecRef(value);
+                        }
+                        if (traceback != 0)
+                        {
+                            CPython.Py_DecRef(traceback);
+                        }
+                        return ArrayInterfaceImport.Acquire(obj, request, owner);
+                    }
+                    CPython.PyErr_Restore(type, value, traceback);
+                }
                 throw CPython.FetchError($"PyObject_GetBuffer(flags=0x{(int)request:x})");
             }
         }
@@ -155,6 +234,15 @@ public static class PythonBuffers
         var format = view->format is null ? null : Marshal.PtrToStringUTF8((nint)view->format);
         return AcquiredBuffer.FromFields((nint)view->buf, view->len, view->itemsize, view->@readonly != 0, format, rank,
             shape, strides, subOffsets, view->shape is not null, view->strides is not null, owner, releaser, request);
+    }
+
+    private static unsafe bool HasAttribute(nint obj, string name)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* p = bytes)
+        {
+            return CPython.PyObject_HasAttrString(obj, p) != 0;
+        }
     }
 
     private static void Start()

@@ -12,10 +12,11 @@ namespace BufferProtocol.Python.Export;
 /// .NET <see cref="IBufferExporter"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>Instance layout.</b> <c>[PyObject header (object.__basicsize__ bytes)][GCHandle to the exporter]</c>. The
-/// handle is a strong one: the Python object keeps the .NET exporter alive until <c>tp_dealloc</c> frees it. The
-/// exporter, for its part, keeps the memory at the same address (pinned) and refuses to free or resize it while an
-/// export is live.</para>
+/// <para><b>Instance layout.</b> <c>[PyObject header (object.__basicsize__ bytes)][GCHandle to the exporter][GCHandle to
+/// the <c>__array_interface__</c> export, or 0]</c>. The handles are strong ones: the Python object keeps the .NET
+/// exporter alive until <c>tp_dealloc</c> frees them. The exporter, for its part, keeps the memory at the same address
+/// (pinned) and refuses to free or resize it while an export is live — including the one export
+/// <c>__array_interface__</c> takes on first access and keeps until <c>tp_dealloc</c>.</para>
 /// <para><b>Slots</b> (all called by Python with the GIL held; none lets a .NET exception escape):</para>
 /// <list type="bullet">
 /// <item><c>bf_getbuffer</c>: <c>exporter.GetBuffer((BufferRequest)flags)</c>, then <see cref="ExportRecord.Fill"/>;
@@ -23,12 +24,13 @@ namespace BufferProtocol.Python.Export;
 /// <c>view-&gt;obj</c> is left NULL, as the protocol demands.</item>
 /// <item><c>bf_releasebuffer</c>: disposes the export record (never touches <c>view-&gt;obj</c>, which
 /// <c>PyBuffer_Release</c> drops).</item>
-/// <item><c>tp_dealloc</c>: frees the handle, the object (<c>tp_free</c>) and the instance's reference to its heap
-/// type.</item>
+/// <item><c>tp_dealloc</c>: releases the <c>__array_interface__</c> export, frees the handles, the object
+/// (<c>tp_free</c>) and the instance's reference to its heap type.</item>
+/// <item><c>Py_tp_methods</c> (<c>__dlpack__</c>, <c>__dlpack_device__</c>) and <c>Py_tp_getset</c>
+/// (<c>__array_interface__</c>): <see cref="NetBufferProtocols"/>.</item>
 /// </list>
 /// <para>Python code cannot instantiate the type (<c>Py_TPFLAGS_DISALLOW_INSTANTIATION</c>); instances are made by
-/// <see cref="Create"/>. Later protocols (DLPack's <c>__dlpack__</c>, <c>__array_interface__</c>) are further slots
-/// (<c>Py_tp_methods</c>, <c>Py_tp_getset</c>) on this same type.</para>
+/// <see cref="Create"/>.</para>
 /// </remarks>
 internal static unsafe class NetBufferType
 {
@@ -62,6 +64,7 @@ internal static unsafe class NetBufferType
             throw CPython.FetchError("could not allocate a bufferprotocol.NetBuffer");
         }
         *(nint*)(self + s_handleOffset) = GCHandle.ToIntPtr(GCHandle.Alloc(exporter));
+        *(nint*)(self + s_handleOffset + IntPtr.Size) = 0;
         return CPython.ToPyObject(self);
     }
 
@@ -87,15 +90,17 @@ internal static unsafe class NetBufferType
             basicSize = size.As<int>();
         }
         // Everything the spec points at must outlive the type: allocate once, never free.
-        var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(6 * sizeof(PyType_Slot)));
+        var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(8 * sizeof(PyType_Slot)));
         slots[0] = new PyType_Slot { slot = TypeSlot.Py_bf_getbuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, int, int>)&GetBuffer };
         slots[1] = new PyType_Slot { slot = TypeSlot.Py_bf_releasebuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, void>)&ReleaseBuffer };
         slots[2] = new PyType_Slot { slot = TypeSlot.Py_tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&Dealloc };
         slots[3] = new PyType_Slot { slot = TypeSlot.Py_tp_repr, pfunc = (delegate* unmanaged<nint, nint>)&Repr };
         slots[4] = new PyType_Slot { slot = TypeSlot.Py_tp_doc, pfunc = NativeString(Doc) };
+        slots[5] = new PyType_Slot { slot = TypeSlot.Py_tp_methods, pfunc = NetBufferProtocols.Methods };
+        slots[6] = new PyType_Slot { slot = TypeSlot.Py_tp_getset, pfunc = NetBufferProtocols.GetSets };
         var spec = (PyType_Spec*)NativeMemory.AllocZeroed((nuint)sizeof(PyType_Spec));
         spec->name = NativeString(TypeName);
-        spec->basicsize = basicSize + IntPtr.Size;
+        spec->basicsize = basicSize + (2 * IntPtr.Size);
         spec->itemsize = 0;
         spec->flags = Interop.TypeFlags.Py_TPFLAGS_DEFAULT | Interop.TypeFlags.Py_TPFLAGS_DISALLOW_INSTANTIATION;
         spec->slots = slots;
@@ -125,7 +130,24 @@ internal static unsafe class NetBufferType
         return p;
     }
 
-    private static IBufferExporter ExporterOf(nint self)
+    /// <summary>
+    /// The export behind <c>__array_interface__</c>: taken (<see cref="BufferRequest.FullRO"/>) on first use and kept
+    /// until <c>tp_dealloc</c>, so that the address it publishes stays valid while the object lives. Needs the GIL.
+    /// </summary>
+    public static AcquiredBuffer InterfaceExport(nint self)
+    {
+        var slot = (nint*)(self + s_handleOffset + IntPtr.Size);
+        if (*slot != 0)
+        {
+            return (AcquiredBuffer)GCHandle.FromIntPtr(*slot).Target!;
+        }
+        var buffer = ExporterOf(self).GetBuffer(BufferRequest.FullRO);
+        *slot = GCHandle.ToIntPtr(GCHandle.Alloc(buffer));
+        return buffer;
+    }
+
+    /// <summary>The exporter behind a <c>NetBuffer</c> (<paramref name="self"/> must be one).</summary>
+    public static IBufferExporter ExporterOf(nint self)
     {
         var handle = *(nint*)(self + s_handleOffset);
         return handle == 0
@@ -185,6 +207,21 @@ internal static unsafe class NetBufferType
     [UnmanagedCallersOnly]
     private static void Dealloc(nint self)
     {
+        var interfaceSlot = (nint*)(self + s_handleOffset + IntPtr.Size);
+        if (*interfaceSlot != 0)
+        {
+            var handle = GCHandle.FromIntPtr(*interfaceSlot);
+            *interfaceSlot = 0;
+            try
+            {
+                ((AcquiredBuffer)handle.Target!).Dispose();
+            }
+            catch (Exception)
+            {
+                // tp_dealloc cannot fail; the release is exactly-once.
+            }
+            handle.Free();
+        }
         var slot = (nint*)(self + s_handleOffset);
         if (*slot != 0)
         {

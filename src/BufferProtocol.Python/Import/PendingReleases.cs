@@ -13,7 +13,8 @@ namespace BufferProtocol.Python.Import;
 /// <list type="number">
 /// <item>A release happens with the GIL held (<c>PyGILState_Ensure</c>, reentrant), and no .NET lock is held while
 /// waiting for the GIL: a thread that holds the GIL may itself be waiting for any .NET lock.</item>
-/// <item>Finalizers never wait for the GIL (the interpreter may be busy or shutting down): they queue the view.
+/// <item>Finalizers never wait for the GIL (the interpreter may be busy or shutting down): they queue the view (or,
+/// for DLPack tensors Python produced, the deleter call).
 /// The queue is drained by a background thread (which may wait for the GIL) and by every release and acquisition
 /// that already holds it.</item>
 /// <item>Once the interpreter is finalising or gone, nothing calls into it: the native <c>Py_buffer</c> is freed
@@ -25,6 +26,7 @@ namespace BufferProtocol.Python.Import;
 internal static unsafe class PendingReleases
 {
     private static readonly ConcurrentQueue<nint> s_queue = new();
+    private static readonly ConcurrentQueue<(nint Deleter, nint Tensor)> s_deleters = new();
     private static readonly SemaphoreSlim s_signal = new(0);
     private static readonly Lock s_startGate = new();
     private static Thread? s_drainer;
@@ -32,8 +34,11 @@ internal static unsafe class PendingReleases
     private static int s_shutdown;
     private static int s_released;
 
-    /// <summary>Views queued by finalizers and not yet released.</summary>
-    public static int Count => s_queue.Count;
+    /// <summary>Views and DLPack deleters queued by finalizers and not yet released.</summary>
+    public static int Count => s_queue.Count + s_deleters.Count;
+
+    /// <summary>True when nothing is queued.</summary>
+    private static bool IsEmpty => s_queue.IsEmpty && s_deleters.IsEmpty;
 
     /// <summary>Total number of Python buffers released through here (for tests).</summary>
     public static int ReleasedCount => Volatile.Read(ref s_released);
@@ -63,6 +68,46 @@ internal static unsafe class PendingReleases
     {
         s_queue.Enqueue((nint)view);
         s_signal.Release();
+    }
+
+    /// <summary>
+    /// Queues the deleter of a DLPack tensor that Python produced, for a call with the GIL (finalizer-safe: never
+    /// blocks). Producers such as NumPy 1.24 drop Python references in their deleters without taking the GIL.
+    /// </summary>
+    public static void EnqueueDeleter(nint deleter, nint tensor)
+    {
+        s_deleters.Enqueue((deleter, tensor));
+        s_signal.Release();
+    }
+
+    /// <summary>
+    /// Calls the deleter of a DLPack tensor that Python produced now, with the GIL; once Python is gone it is not
+    /// called (the tensor belongs to the dead interpreter).
+    /// </summary>
+    public static void CallDeleterNow(nint deleter, nint tensor)
+    {
+        Interlocked.Increment(ref s_inFlight);
+        try
+        {
+            if (Volatile.Read(ref s_shutdown) != 0 || !CPython.IsAlive)
+            {
+                return;
+            }
+            var gil = CPython.PyGILState_Ensure();
+            try
+            {
+                ((delegate* unmanaged<nint, void>)deleter)(tensor);
+                DrainWithGil();
+            }
+            finally
+            {
+                CPython.PyGILState_Release(gil);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_inFlight);
+        }
     }
 
     /// <summary>Releases <paramref name="view"/> now with the GIL (or abandons it once Python is gone), then frees it.</summary>
@@ -100,6 +145,10 @@ internal static unsafe class PendingReleases
         {
             ReleaseWithGil((Py_buffer*)view);
         }
+        while (s_deleters.TryDequeue(out var pending))
+        {
+            ((delegate* unmanaged<nint, void>)pending.Deleter)(pending.Tensor);
+        }
     }
 
     /// <summary>Waits until the queue is empty (for tests and orderly shutdown); the caller must not hold the GIL.</summary>
@@ -107,7 +156,7 @@ internal static unsafe class PendingReleases
     {
         var deadline = DateTime.UtcNow + timeout;
         s_signal.Release();
-        while (!s_queue.IsEmpty)
+        while (!IsEmpty)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -130,7 +179,7 @@ internal static unsafe class PendingReleases
         while (true)
         {
             s_signal.Wait();
-            if (s_queue.IsEmpty)
+            if (IsEmpty)
             {
                 continue;
             }
@@ -198,5 +247,7 @@ internal static unsafe class PendingReleases
         {
             NativeMemory.Free((void*)view);
         }
+        // Tensors that Python produced die with the interpreter: their deleters would call into it.
+        s_deleters.Clear();
     }
 }

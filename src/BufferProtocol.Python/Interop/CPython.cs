@@ -45,6 +45,45 @@ internal static unsafe class CPython
     public static delegate* unmanaged<nint, nint, int> PyList_Append;
     public static delegate* unmanaged<byte*, nint> PyUnicode_FromString;
 
+    // DLPack capsules and __array_interface__ (Interop/PyObjects.cs builds values with them).
+    public static delegate* unmanaged<void*, byte*, delegate* unmanaged<nint, void>, nint> PyCapsule_New;
+    public static delegate* unmanaged<nint, byte*, void*> PyCapsule_GetPointer;
+    public static delegate* unmanaged<nint, byte*> PyCapsule_GetName;
+    public static delegate* unmanaged<nint, byte*, int> PyCapsule_SetName;
+    public static delegate* unmanaged<nint, byte*, int> PyCapsule_IsValid;
+    public static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
+    public static delegate* unmanaged<void> PyErr_Clear;
+    public static delegate* unmanaged<nint, int> PyErr_ExceptionMatches;
+    public static delegate* unmanaged<nint, nint> PyTuple_New;
+    public static delegate* unmanaged<nint, nint, nint, int> PyTuple_SetItem;
+    public static delegate* unmanaged<nint, nint> PyTuple_Size;
+    public static delegate* unmanaged<nint, nint, nint> PyTuple_GetItem;
+    public static delegate* unmanaged<nint, nint> PyList_New;
+    public static delegate* unmanaged<nint, nint, nint, int> PyList_SetItem;
+    public static delegate* unmanaged<nint> PyDict_New;
+    public static delegate* unmanaged<nint, byte*, nint, int> PyDict_SetItemString;
+    public static delegate* unmanaged<nint, nint*, nint*, nint*, int> PyDict_Next;
+    public static delegate* unmanaged<long, nint> PyLong_FromLongLong;
+    public static delegate* unmanaged<nint, long> PyLong_AsLongLong;
+    public static delegate* unmanaged<void*, nint> PyLong_FromVoidPtr;
+    public static delegate* unmanaged<nint, int> PyObject_IsTrue;
+    public static delegate* unmanaged<nint, byte*, int> PyObject_HasAttrString;
+
+    /// <summary><c>Py_None</c>, <c>Py_True</c>, <c>Py_False</c> (<c>_Py_NoneStruct</c>, …): borrowed, immortal.</summary>
+    public static nint Py_None;
+
+    /// <inheritdoc cref="Py_None"/>
+    public static nint Py_True;
+
+    /// <inheritdoc cref="Py_None"/>
+    public static nint Py_False;
+
+    /// <summary><c>PyExc_TypeError</c>, <c>PyExc_ValueError</c>: borrowed, immortal.</summary>
+    public static nint PyExc_TypeError;
+
+    /// <inheritdoc cref="PyExc_TypeError"/>
+    public static nint PyExc_ValueError;
+
     /// <summary><c>PyExc_BufferError</c>, <c>PyExc_MemoryError</c>: borrowed, immortal for the interpreter's life.</summary>
     public static nint PyExc_BufferError;
 
@@ -277,6 +316,34 @@ internal static unsafe class CPython
         PyType_GetSlot = (delegate* unmanaged<nint, int, void*>)Get(library, "PyType_GetSlot");
         PyList_Append = (delegate* unmanaged<nint, nint, int>)Get(library, "PyList_Append");
         PyUnicode_FromString = (delegate* unmanaged<byte*, nint>)Get(library, "PyUnicode_FromString");
+        PyCapsule_New = (delegate* unmanaged<void*, byte*, delegate* unmanaged<nint, void>, nint>)Get(library, "PyCapsule_New");
+        PyCapsule_GetPointer = (delegate* unmanaged<nint, byte*, void*>)Get(library, "PyCapsule_GetPointer");
+        PyCapsule_GetName = (delegate* unmanaged<nint, byte*>)Get(library, "PyCapsule_GetName");
+        PyCapsule_SetName = (delegate* unmanaged<nint, byte*, int>)Get(library, "PyCapsule_SetName");
+        PyCapsule_IsValid = (delegate* unmanaged<nint, byte*, int>)Get(library, "PyCapsule_IsValid");
+        PyErr_Restore = (delegate* unmanaged<nint, nint, nint, void>)Get(library, "PyErr_Restore");
+        PyErr_Clear = (delegate* unmanaged<void>)Get(library, "PyErr_Clear");
+        PyErr_ExceptionMatches = (delegate* unmanaged<nint, int>)Get(library, "PyErr_ExceptionMatches");
+        PyTuple_New = (delegate* unmanaged<nint, nint>)Get(library, "PyTuple_New");
+        PyTuple_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Get(library, "PyTuple_SetItem");
+        PyTuple_Size = (delegate* unmanaged<nint, nint>)Get(library, "PyTuple_Size");
+        PyTuple_GetItem = (delegate* unmanaged<nint, nint, nint>)Get(library, "PyTuple_GetItem");
+        PyList_New = (delegate* unmanaged<nint, nint>)Get(library, "PyList_New");
+        PyList_SetItem = (delegate* unmanaged<nint, nint, nint, int>)Get(library, "PyList_SetItem");
+        PyDict_New = (delegate* unmanaged<nint>)Get(library, "PyDict_New");
+        PyDict_SetItemString = (delegate* unmanaged<nint, byte*, nint, int>)Get(library, "PyDict_SetItemString");
+        PyDict_Next = (delegate* unmanaged<nint, nint*, nint*, nint*, int>)Get(library, "PyDict_Next");
+        PyLong_FromLongLong = (delegate* unmanaged<long, nint>)Get(library, "PyLong_FromLongLong");
+        PyLong_AsLongLong = (delegate* unmanaged<nint, long>)Get(library, "PyLong_AsLongLong");
+        PyLong_FromVoidPtr = (delegate* unmanaged<void*, nint>)Get(library, "PyLong_FromVoidPtr");
+        PyObject_IsTrue = (delegate* unmanaged<nint, int>)Get(library, "PyObject_IsTrue");
+        PyObject_HasAttrString = (delegate* unmanaged<nint, byte*, int>)Get(library, "PyObject_HasAttrString");
+        // Singletons and exception types are exported data: the object itself, or the address of a PyObject* variable.
+        Py_None = Get(library, "_Py_NoneStruct");
+        Py_True = Get(library, "_Py_TrueStruct");
+        Py_False = Get(library, "_Py_FalseStruct");
+        PyExc_TypeError = *(nint*)Get(library, "PyExc_TypeError");
+        PyExc_ValueError = *(nint*)Get(library, "PyExc_ValueError");
         // Exception types are exported data: the address of a PyObject* variable.
         PyExc_BufferError = *(nint*)Get(library, "PyExc_BufferError");
         PyExc_MemoryError = *(nint*)Get(library, "PyExc_MemoryError");

@@ -35,6 +35,8 @@ internal static class TypeSlot
     public const int Py_tp_doc = 56;
     public const int Py_tp_repr = 66;
     public const int Py_tp_free = 74;
+    public const int Py_tp_methods = 64;
+    public const int Py_tp_getset = 73;
 }
 
 /// <summary><c>Py_TPFLAGS_*</c> values from <c>Include/object.h</c>.</summary>

@@ -131,12 +131,11 @@ public static class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(buffer);
-        var dataType = NumPyDType.FromFormat(buffer.Format ?? "B", buffer.ItemSize, out var subShape);
+        var dataType = NumPyDType.FromBuffer(buffer.Format, buffer.Layout, out var layout);
         if (dataType.HasObjects)
         {
             throw new NotSupportedException("object arrays cannot be written to .npy files without pickling");
         }
-        var layout = ItemShapes.Spread(buffer.Layout, subShape.AsSpan(), dataType.ItemSize);
         var fortran = order == ContiguityOrder.Fortran || (order == ContiguityOrder.Any && layout.IsFContiguous && !layout.IsCContiguous);
         var header = NpyHeader.Create(dataType, layout.Shape, fortran);
         stream.Write(header.ToBytes());

@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using BufferProtocol.Formats;
+using BufferProtocol.Layout;
 
 namespace BufferProtocol.Interop.NumPy;
 
@@ -183,6 +184,22 @@ public sealed class NumPyDType
         {
             throw new NotSupportedException(error);
         }
+        return type;
+    }
+
+    /// <summary>
+    /// The NumPy type and the array layout NumPy would see for a buffer: a top-level sub-array item is spread into
+    /// trailing dimensions (C strides within the item), as NumPy's buffer import does.
+    /// </summary>
+    /// <param name="format">The buffer's format; null means unsigned bytes.</param>
+    /// <param name="layout">The buffer's layout.</param>
+    /// <param name="arrayLayout">The layout of the array's elements (the buffer's layout when there is no sub-array).</param>
+    /// <exception cref="NotSupportedException">NumPy has no type for the format.</exception>
+    /// <exception cref="BufferFormatException">The format is not valid.</exception>
+    public static NumPyDType FromBuffer(string? format, in BufferLayout layout, out BufferLayout arrayLayout)
+    {
+        var type = FromFormat(format ?? "B", layout.ItemSize, out var subShape);
+        arrayLayout = ItemShapes.Spread(layout, subShape.AsSpan(), type.ItemSize);
         return type;
     }
 

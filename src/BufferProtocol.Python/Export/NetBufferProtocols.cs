@@ -1,0 +1,331 @@
+using System.Runtime.InteropServices;
+using BufferProtocol.Interop.DLPack;
+using BufferProtocol.Interop.NumPy;
+using BufferProtocol.Protocol;
+using BufferProtocol.Python.Interop;
+
+namespace BufferProtocol.Python.Export;
+
+/// <summary>
+/// The NumPy-world protocols of <c>bufferprotocol.NetBuffer</c>: <c>__dlpack__</c>, <c>__dlpack_device__</c>
+/// (<c>Py_tp_methods</c>) and <c>__array_interface__</c> (<c>Py_tp_getset</c>), as
+/// <see cref="UnmanagedCallersOnlyAttribute"/> functions called by Python with the GIL held.
+/// </summary>
+/// <remarks>
+/// <para><b><c>__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)</c></b> (array API 2023.12):
+/// <c>max_version &gt;= (1, 0)</c> gives a <see cref="DLManagedTensorVersioned"/> in a capsule named
+/// <c>"dltensor_versioned"</c> (version 1.2, or the consumer's 1.x minor if lower), anything else the legacy
+/// <see cref="DLManagedTensor"/> in <c>"dltensor"</c> — what NumPy 1.24's <c>from_dlpack</c> gets, since it calls
+/// <c>type(x).__dlpack__(x)</c> with no arguments. <c>stream</c> must be None (<c>ValueError</c>), <c>dl_device</c>
+/// None or <c>(1, 0)</c> (<c>BufferError</c>), <c>copy=True</c> exports a copy with <c>IS_COPIED</c>, <c>False</c> and
+/// None never copy. What DLPack cannot describe raises <c>BufferError</c> with the reason.</para>
+/// <para><b>Ownership.</b> The capsule owns the managed tensor until a consumer renames it <c>used_dltensor</c> /
+/// <c>used_dltensor_versioned</c>; its destructor calls the tensor's deleter only if it still has the original name.
+/// The deleter releases the .NET export (from any thread).</para>
+/// <para><b><c>__array_interface__</c></b> (version 3): <c>data</c> is <c>(address, readonly)</c> with the exporter's
+/// real read-only flag, <c>strides</c> is None when C-contiguous, <c>typestr</c>/<c>descr</c> come from
+/// <see cref="NumPyDType"/> (<c>('', '|Vn')</c> gap entries for records). The first access takes one export of the
+/// .NET exporter and keeps it until the <c>NetBuffer</c> is deallocated, so the address stays valid (and managed
+/// memory pinned) for as long as any consumer can hold the object — NumPy stores the interface's owner as the array's
+/// base. Suboffsets and formats NumPy has no dtype for raise <c>BufferError</c>.</para>
+/// </remarks>
+internal static unsafe class NetBufferProtocols
+{
+    private static readonly byte* s_legacyName = PyValues.StaticString("dltensor");
+    private static readonly byte* s_versionedName = PyValues.StaticString("dltensor_versioned");
+
+    /// <summary>The <c>Py_tp_methods</c> array (allocated once, never freed).</summary>
+    public static PyMethodDef* Methods { get; } = CreateMethods();
+
+    /// <summary>The <c>Py_tp_getset</c> array (allocated once, never freed).</summary>
+    public static PyGetSetDef* GetSets { get; } = CreateGetSets();
+
+    private static PyMethodDef* CreateMethods()
+    {
+        var methods = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(3 * sizeof(PyMethodDef)));
+        methods[0] = new PyMethodDef
+        {
+            ml_name = PyValues.StaticString("__dlpack__"),
+            ml_meth = (delegate* unmanaged<nint, nint, nint, nint>)&DLPack,
+            ml_flags = PyMethodDef.METH_VARARGS | PyMethodDef.METH_KEYWORDS,
+            ml_doc = PyValues.StaticString("__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)\n--\n\n" +
+                "Exports the .NET buffer as a DLPack capsule (array API standard)."),
+        };
+        methods[1] = new PyMethodDef
+        {
+            ml_name = PyValues.StaticString("__dlpack_device__"),
+            ml_meth = (delegate* unmanaged<nint, nint, nint>)&DLPackDevice,
+            ml_flags = PyMethodDef.METH_NOARGS,
+            ml_doc = PyValues.StaticString("__dlpack_device__()\n--\n\nThe DLPack device of the buffer: (1, 0), the CPU."),
+        };
+        return methods;
+    }
+
+    private static PyGetSetDef* CreateGetSets()
+    {
+        var getsets = (PyGetSetDef*)NativeMemory.AllocZeroed((nuint)(2 * sizeof(PyGetSetDef)));
+        getsets[0] = new PyGetSetDef
+        {
+            name = PyValues.StaticString("__array_interface__"),
+            get = (delegate* unmanaged<nint, void*, nint>)&ArrayInterface,
+            doc = PyValues.StaticString("The NumPy array interface (version 3) of the .NET buffer."),
+        };
+        return getsets;
+    }
+
+    [UnmanagedCallersOnly]
+    private static nint DLPack(nint self, nint args, nint kwargs)
+    {
+        try
+        {
+            var request = ParseDLPackArguments(args, kwargs);
+            var exporter = NetBufferType.ExporterOf(self);
+            nint capsule;
+            if (request.Versioned)
+            {
+                var managed = DLPackBuffers.Export(exporter, new DLPackExportOptions(request.Copy, request.Version));
+                capsule = CPython.PyCapsule_New(managed, s_versionedName, &DestroyVersioned);
+                if (capsule == 0)
+                {
+                    DLPackBuffers.Delete(managed);
+                }
+            }
+            else
+            {
+                var managed = DLPackBuffers.ExportLegacy(exporter, new DLPackExportOptions(request.Copy));
+                capsule = CPython.PyCapsule_New(managed, s_legacyName, &DestroyLegacy);
+                if (capsule == 0)
+                {
+                    DLPackBuffers.Delete(managed);
+                }
+            }
+            return capsule;
+        }
+        catch (Exception e)
+        {
+            Raise(e);
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static nint DLPackDevice(nint self, nint unused)
+    {
+        try
+        {
+            return PyValues.NewTuple(PyValues.NewInt((int)DLDeviceType.kDLCPU), PyValues.NewInt(0));
+        }
+        catch (Exception e)
+        {
+            Raise(e);
+            return 0;
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static nint ArrayInterface(nint self, void* closure)
+    {
+        nint dict = 0;
+        try
+        {
+            var buffer = NetBufferType.InterfaceExport(self);
+            if (buffer.HasSubOffsets)
+            {
+                throw new BufferException("__array_interface__ cannot describe PIL-style buffers with suboffsets");
+            }
+            NumPyDType type;
+            Layout.BufferLayout layout;
+            try
+            {
+                type = NumPyDType.FromBuffer(buffer.Format, buffer.Layout, out layout);
+            }
+            catch (NotSupportedException e)
+            {
+                throw new BufferException($"__array_interface__ cannot describe the format '{buffer.Format}': {e.Message}");
+            }
+            dict = CPython.PyDict_New();
+            if (dict == 0)
+            {
+                throw new PythonErrorSet();
+            }
+            // Keys in the order NumPy's own ndarray.__array_interface__ lists them.
+            PyValues.SetItem(dict, "data", PyValues.NewTuple(PyValues.NewAddress(buffer.Pointer), PyValues.NewBool(buffer.IsReadOnly)));
+            PyValues.SetItem(dict, "strides", layout.IsCContiguous ? PyValues.NewNone() : PyValues.NewIntTuple(layout.Strides));
+            PyValues.SetItem(dict, "descr", Descr(type));
+            PyValues.SetItem(dict, "typestr", PyValues.NewString(type.TypeString));
+            PyValues.SetItem(dict, "shape", PyValues.NewIntTuple(layout.Shape));
+            PyValues.SetItem(dict, "version", PyValues.NewInt(3));
+            return dict;
+        }
+        catch (Exception e)
+        {
+            if (dict != 0)
+            {
+                CPython.Py_DecRef(dict);
+            }
+            Raise(e);
+            return 0;
+        }
+    }
+
+    /// <summary>The <c>descr</c> list: <c>[('', typestr)]</c>, or one tuple per field (padding entries included).</summary>
+    private static nint Descr(NumPyDType type) =>
+        type.IsStructured ? Fields(type) : PyValues.NewList([PyValues.NewTuple(PyValues.NewString(""), PyValues.NewString(type.TypeString))]);
+
+    private static nint Fields(NumPyDType type)
+    {
+        var items = new nint[type.Fields.Length];
+        try
+        {
+            for (var i = 0; i < items.Length; i++)
+            {
+                var field = type.Fields[i];
+                var name = field.Title is null
+                    ? PyValues.NewString(field.Name)
+                    : PyValues.NewTuple(PyValues.NewString(field.Title), PyValues.NewString(field.Name));
+                items[i] = field.Shape.IsDefaultOrEmpty
+                    ? PyValues.NewTuple(name, FieldType(field.Type))
+                    : PyValues.NewTuple(name, FieldType(field.Type), PyValues.NewIntTuple(field.Shape.AsSpan()));
+            }
+        }
+        catch
+        {
+            foreach (var item in items)
+            {
+                if (item != 0)
+                {
+                    CPython.Py_DecRef(item);
+                }
+            }
+            throw;
+        }
+        return PyValues.NewList(items);
+    }
+
+    private static nint FieldType(NumPyDType type) =>
+        type.IsSubArray ? PyValues.NewTuple(FieldType(type.Base!), PyValues.NewIntTuple(type.SubArrayShape.AsSpan()))
+        : type.IsStructured ? Fields(type)
+        : PyValues.NewString(type.TypeString);
+
+    private readonly record struct DLPackRequest(bool Versioned, DLPackVersion? Version, bool Copy);
+
+    private static DLPackRequest ParseDLPackArguments(nint args, nint kwargs)
+    {
+        if (args != 0 && CPython.PyTuple_Size(args) > 0)
+        {
+            throw new PythonRaise(CPython.PyExc_TypeError, "__dlpack__() takes no positional arguments");
+        }
+        nint stream = CPython.Py_None, maxVersion = CPython.Py_None, device = CPython.Py_None, copy = CPython.Py_None;
+        if (kwargs != 0)
+        {
+            nint position = 0, key, value;
+            while (CPython.PyDict_Next(kwargs, &position, &key, &value) != 0)
+            {
+                switch (PyValues.AsString(key))
+                {
+                    case "stream": stream = value; break;
+                    case "max_version": maxVersion = value; break;
+                    case "dl_device": device = value; break;
+                    case "copy": copy = value; break;
+                    case var name:
+                        throw new PythonRaise(CPython.PyExc_TypeError, $"__dlpack__() got an unexpected keyword argument '{name}'");
+                }
+            }
+        }
+        if (stream != CPython.Py_None)
+        {
+            throw new PythonRaise(CPython.PyExc_ValueError, "__dlpack__: only stream=None is supported for CPU (kDLCPU) buffers");
+        }
+        if (device != CPython.Py_None && PyValues.AsIntPair(device) != ((int)DLDeviceType.kDLCPU, 0))
+        {
+            throw new BufferException($"cannot export to dl_device={CPython.Str(device)}: .NET buffers live on the CPU, (1, 0)");
+        }
+        if (copy != CPython.Py_None && copy != CPython.Py_True && copy != CPython.Py_False)
+        {
+            throw new PythonRaise(CPython.PyExc_TypeError, "__dlpack__: copy must be None, True or False");
+        }
+        if (maxVersion == CPython.Py_None)
+        {
+            return new DLPackRequest(false, null, copy == CPython.Py_True);
+        }
+        if (PyValues.AsIntPair(maxVersion) is not var (major, minor))
+        {
+            throw new PythonRaise(CPython.PyExc_TypeError, "__dlpack__: max_version must be None or a (major, minor) tuple of ints");
+        }
+        if (major < 1)
+        {
+            return new DLPackRequest(false, null, copy == CPython.Py_True);
+        }
+        var ours = DLPackBuffers.Version;
+        var version = major == ours.major && minor >= 0 && minor < ours.minor ? new DLPackVersion(ours.major, (uint)minor) : ours;
+        return new DLPackRequest(true, version, copy == CPython.Py_True);
+    }
+
+    [UnmanagedCallersOnly]
+    private static void DestroyLegacy(nint capsule) => Destroy(capsule, s_legacyName, versioned: false);
+
+    [UnmanagedCallersOnly]
+    private static void DestroyVersioned(nint capsule) => Destroy(capsule, s_versionedName, versioned: true);
+
+    /// <summary>
+    /// The capsule destructor: calls the tensor's deleter unless a consumer renamed the capsule (<c>used_…</c>), which
+    /// means it took the tensor. Keeps any pending Python exception, as destructors run during unwinding too.
+    /// </summary>
+    private static void Destroy(nint capsule, byte* name, bool versioned)
+    {
+        nint type, value, traceback;
+        CPython.PyErr_Fetch(&type, &value, &traceback);
+        try
+        {
+            if (CPython.PyCapsule_IsValid(capsule, name) != 0)
+            {
+                var managed = CPython.PyCapsule_GetPointer(capsule, name);
+                if (versioned)
+                {
+                    DLPackBuffers.Delete((DLManagedTensorVersioned*)managed);
+                }
+                else
+                {
+                    DLPackBuffers.Delete((DLManagedTensor*)managed);
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // A destructor cannot fail; the deleter releases exactly once, so there is nothing to retry.
+        }
+        finally
+        {
+            CPython.PyErr_Restore(type, value, traceback);
+        }
+    }
+
+    /// <summary>Turns a .NET exception into the pending Python exception (nothing .NET escapes into C).</summary>
+    internal static void Raise(Exception e)
+    {
+        try
+        {
+            switch (e)
+            {
+                case PythonErrorSet:
+                    return;
+                case PythonRaise raise:
+                    CPython.SetError(raise.Type, raise.Message);
+                    return;
+                case OutOfMemoryException:
+                    CPython.SetError(CPython.PyExc_MemoryError, e.Message);
+                    return;
+                case BufferException or NotSupportedException:
+                    CPython.SetError(CPython.PyExc_BufferError, e.Message);
+                    return;
+                default:
+                    CPython.SetError(CPython.PyExc_BufferError, $"{e.GetType().Name}: {e.Message}");
+                    return;
+            }
+        }
+        catch (Exception)
+        {
+            // Raising failed too (out of memory): Python reports "error return without exception set".
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using BufferProtocol.Interop.DLPack;
+using BufferProtocol.Protocol;
+using BufferProtocol.Python.Interop;
+using Python.Runtime;
+
+namespace BufferProtocol.Python.Import;
+
+/// <summary>
+/// Imports any Python object with <c>__dlpack__</c> as a <see cref="DLPackTensor"/>: the consumer side of the array
+/// API's DLPack protocol.
+/// </summary>
+/// <remarks>
+/// <para><b>Protocol.</b> <c>x.__dlpack__(max_version=(1, 2))</c>; on <c>TypeError</c> (producers older than the
+/// 2023.12 standard, such as NumPy 1.24, whose <c>__dlpack__</c> takes only <c>stream</c>) <c>x.__dlpack__()</c>. A
+/// capsule named <c>"dltensor_versioned"</c> holds a <see cref="DLManagedTensorVersioned"/>, one named
+/// <c>"dltensor"</c> a legacy <see cref="DLManagedTensor"/>. The capsule is renamed <c>used_…</c> before anything
+/// else, which hands the tensor to this library (the producer's capsule destructor then leaves it alone).</para>
+/// <para><b>Release.</b> The tensor's deleter runs exactly once, when the <see cref="DLPackTensor"/> and its exports are
+/// released — with the GIL (<see cref="PendingReleases.CallDeleterNow"/>: NumPy 1.24's deleter drops a Python
+/// reference without taking it), queued when it happens in a finalizer, and not at all once the interpreter is gone.</para>
+/// </remarks>
+internal static unsafe class DLPackImport
+{
+    private static readonly byte* s_legacy = PyValues.StaticString("dltensor");
+    private static readonly byte* s_versioned = PyValues.StaticString("dltensor_versioned");
+    private static readonly byte* s_usedLegacy = PyValues.StaticString("used_dltensor");
+    private static readonly byte* s_usedVersioned = PyValues.StaticString("used_dltensor_versioned");
+
+    /// <summary>Calls <c>__dlpack__</c> and takes the tensor. The caller holds the GIL.</summary>
+    public static DLPackTensor Import(PyObject obj, bool legacyWritable)
+    {
+        using var capsule = CallDLPack(obj);
+        var address = CPython.AddressOf(capsule);
+        if (CPython.PyCapsule_IsValid(address, s_versioned) != 0)
+        {
+            var managed = (DLManagedTensorVersioned*)CPython.PyCapsule_GetPointer(address, s_versioned);
+            if (CPython.PyCapsule_SetName(address, s_usedVersioned) != 0)
+            {
+                throw CPython.FetchError("__dlpack__ capsule");
+            }
+            return DLPackBuffers.Import(managed, PythonDeleterInvoker.Instance);
+        }
+        if (CPython.PyCapsule_IsValid(address, s_legacy) != 0)
+        {
+            var managed = (DLManagedTensor*)CPython.PyCapsule_GetPointer(address, s_legacy);
+            if (CPython.PyCapsule_SetName(address, s_usedLegacy) != 0)
+            {
+                throw CPython.FetchError("__dlpack__ capsule");
+            }
+            return DLPackBuffers.ImportLegacy(managed, legacyWritable, PythonDeleterInvoker.Instance);
+        }
+        var name = CPython.PyCapsule_GetName(address);
+        CPython.PyErr_Clear();
+        throw new BufferException(name is null
+            ? $"__dlpack__ returned {CPython.Str(address)}, not a DLPack capsule"
+            : $"__dlpack__ returned a capsule named '{Marshal.PtrToStringUTF8((nint)name)}', not 'dltensor' or 'dltensor_versioned' (a capsule that was already consumed?)");
+    }
+
+    private static PyObject CallDLPack(PyObject obj)
+    {
+        var method = PythonErrors.GetAttr(obj, "__dlpack__");
+        // The bound method holds a reference to the producer: dispose it on every path (pythonnet's InvokeMethod
+        // leaves it to the finalizer when the call raises).
+        using (method)
+        {
+            try
+            {
+                using var kwargs = new PyDict();
+                using var version = new PyTuple([new PyInt(DLPackBuffers.Version.major), new PyInt(DLPackBuffers.Version.minor)]);
+                kwargs["max_version"] = version;
+                using var args = new PyTuple();
+                return method.Invoke(args, kwargs);
+            }
+            catch (PythonException e)
+            {
+                if (PythonErrors.TypeName(e) != "TypeError")
+                {
+                    throw PythonErrors.ToBufferException("__dlpack__(max_version=(1, 2))", e);
+                }
+                // A producer from before the 2023.12 standard: it knows only `stream`.
+            }
+            try
+            {
+                return method.Invoke();
+            }
+            catch (PythonException e)
+            {
+                throw PythonErrors.ToBufferException("__dlpack__()", e);
+            }
+        }
+    }
+
+    /// <summary>Calls deleters of Python-produced tensors with the GIL, or queues them from finalizers.</summary>
+    private sealed class PythonDeleterInvoker : IDLPackDeleterInvoker
+    {
+        public static readonly PythonDeleterInvoker Instance = new();
+
+        public void Invoke(nint deleter, nint managedTensor) => PendingReleases.CallDeleterNow(deleter, managedTensor);
+
+        public void InvokeFromFinalizer(nint deleter, nint managedTensor) => PendingReleases.EnqueueDeleter(deleter, managedTensor);
+    }
+}
