@@ -296,10 +296,9 @@ public class BufferFormatTests
 }
 
 /// <summary>
-/// Huge inputs parse or fail in bounded time. Runs alone (no parallel tests) so that the time limit measures the
-/// parser rather than the machine's load.
+/// Huge inputs (a 1 MB format string, half a million nested <c>T{</c>) parse or fail with the format exception,
+/// without a stack overflow or a hang.
 /// </summary>
-[Collection(nameof(TimingCollection))]
 public class HugeFormatTests
 {
     public static TheoryData<string, long> Megabyte_formats() => new()
@@ -337,17 +336,8 @@ public class HugeFormatTests
         {
             Assert.Throws<BufferFormatException>(() => BufferFormat.Parse(text));
         }
-        // Release: about 0.1 s for 2^20 items on one core. An unoptimized (Debug) build is several times slower.
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0, LibraryIsOptimized ? 3 : 30);
+        // Not a speed test (speed lives in FormatBenchmarks): a guard against hangs and quadratic blow-ups, which on
+        // 2^20 characters would take hours. Parsing takes about 0.1 s; the limit leaves room for any machine load.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0, 120);
     }
-
-    private static bool LibraryIsOptimized =>
-        typeof(BufferFormat).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false)
-            .Cast<DebuggableAttribute>().All(a => !a.IsJITOptimizerDisabled);
-}
-
-/// <summary>Tests whose time limits need the machine to themselves.</summary>
-[CollectionDefinition(nameof(TimingCollection), DisableParallelization = true)]
-public class TimingCollection
-{
 }
