@@ -11,6 +11,9 @@ Three suites:
 * ``array-interface`` (array-interface.jsonl): ``kind: "array"`` cases give ``__array_interface__`` (``typestr``,
   ``descr`` repr, ``shape``, ``strides``, ``readonly``) next to ``memoryview(array).format`` and ``itemsize``;
   ``kind: "typestr"`` cases give what ``np.dtype(typestr)`` makes of a typestr (``str`` and ``itemsize``, or the error).
+* ``npz`` (npz.jsonl): ``np.savez`` and ``np.savez_compressed`` archives (``file`` hex, ZIP timestamps pinned to
+  1980-01-01 so the bytes are deterministic) and, per member, ``name``, ``descr``, ``shape``, ``fortran_order`` and the
+  items in C order (``c_data`` hex).
 * ``dlpack-numpy`` (dlpack-numpy.jsonl): ``ndarray.__dlpack__()`` of arrays over the dtype matrix and layouts of
   interop-protocols §5.5, decoded through ctypes: ``export`` is ``{code, bits, lanes, ndim, shape, strides (elements,
   null for NULL), byte_offset, device}`` or the error; each case also gives the array as memory, like ``npy``.
@@ -19,7 +22,9 @@ import ctypes
 import io
 import os
 import tempfile
+import time
 import warnings
+from unittest import mock
 
 import numpy as np
 from numpy.lib import format as npformat
@@ -228,7 +233,28 @@ def write_dlpack(out_dir):
             w.write(name, export=outcome(lambda: decode_dlpack(a)), **array_fields(a))
 
 
+def write_npz(out_dir):
+    members = {
+        "a": raw_array(np.dtype("<f8"), (2, 3)),
+        "b": np.asfortranarray(raw_array(np.dtype("<i2"), (3, 4))),
+        "arr_0": raw_array(STRUCTURED_DTYPES["aligned"], (2,)),
+        "empty": raw_array(np.dtype("|u1"), (0, 5)),
+        "scalar": raw_array(np.dtype("<c16"), ()),
+    }
+    described = [dict(name=k, descr=repr(npformat.dtype_to_descr(v.dtype)), shape=list(v.shape),
+                      fortran_order=bool(v.flags.f_contiguous and not v.flags.c_contiguous), c_data=v.tobytes("C").hex())
+                 for k, v in members.items()]
+    epoch = time.struct_time((1980, 1, 1, 0, 0, 0, 1, 1, 0))
+    with CaseWriter(out_dir, "npz.jsonl", "npz") as w:
+        for name, save in (("stored", np.savez), ("compressed", np.savez_compressed)):
+            f = io.BytesIO()
+            with mock.patch("time.localtime", return_value=epoch):
+                save(f, **members)
+            w.write(name, file=f.getvalue().hex(), members=described)
+
+
 def generate(out_dir):
     write_npy(out_dir)
+    write_npz(out_dir)
     write_array_interface(out_dir)
     write_dlpack(out_dir)

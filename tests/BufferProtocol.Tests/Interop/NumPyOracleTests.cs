@@ -19,6 +19,8 @@ public sealed unsafe class NumPyOracleTests
 {
     public static TheoryData<string> NpyCases => OracleCases.Keys("npy");
 
+    public static TheoryData<string> NpzCases => OracleCases.Keys("npz");
+
     public static TheoryData<string> ArrayInterfaceCases => OracleCases.Keys("array-interface");
 
     public static TheoryData<string> DLPackCases => OracleCases.Keys("dlpack-numpy");
@@ -100,6 +102,46 @@ public sealed unsafe class NumPyOracleTests
         var ours = NumPyDType.ParseDescr(descr);
         Assert.Equal(itemSize, BufferFormat.Parse(ours.Format).ItemSize);
         Assert.Equal(descr, NumPyDType.FromFormat(ours.Format, itemSize, out _).ToDescrLiteral());
+    }
+
+    [Theory]
+    [MemberData(nameof(NpzCases))]
+    public void Reads_every_member_of_NumPy_npz_archives(string key)
+    {
+        var c = OracleCases.Get("npz", key);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, Hex(c, "file"));
+            var archive = NpzArchive.Open(path);
+            var members = c.GetProperty("members").EnumerateArray().ToArray();
+            Assert.Equal(members.Select(m => m.GetProperty("name").GetString()), archive.Names);
+            foreach (var m in members)
+            {
+                var name = m.GetProperty("name").GetString()!;
+                Assert.Equal(key == "npz.jsonl:stored", archive.IsStored(name));
+                Assert.Equal(m.GetProperty("descr").GetString(), archive.ReadHeader(name).DataType.ToDescrLiteral());
+                using var array = archive.OpenArray(name + ".npy");
+                Assert.Equal(archive.IsStored(name), array is NpyArray);
+                using var buffer = array.GetBuffer(BufferRequest.FullRO);
+                Assert.True(buffer.IsReadOnly);
+                Assert.Equal(Longs(m, "shape"), buffer.Shape.ToArray().Select(d => (long)d));
+                Assert.Equal(m.GetProperty("fortran_order").GetBoolean(), buffer.Layout.IsFContiguous && !buffer.Layout.IsCContiguous);
+                Assert.Equal(m.GetProperty("c_data").GetString(), Convert.ToHexStringLower(BufferCopy.ToArray(buffer)));
+            }
+            Assert.Throws<KeyNotFoundException>(() => archive.OpenArray("missing"));
+            Assert.Throws<NotSupportedException>(() => archive.OpenArray("a", System.IO.MemoryMappedFiles.MemoryMappedFileAccess.ReadWrite));
+            using var copy = archive.OpenArray("a", System.IO.MemoryMappedFiles.MemoryMappedFileAccess.CopyOnWrite);
+            using var writable = copy.GetBuffer(BufferRequest.Full);
+            *(double*)writable.Pointer = 1.5;
+            using var again = archive.OpenArray("a");
+            using var original = again.GetBuffer(BufferRequest.FullRO);
+            Assert.NotEqual(1.5, *(double*)original.Pointer); // private to the first mapping (or copy)
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Theory]

@@ -48,8 +48,15 @@ public static class NpyFile
         {
             throw new InvalidDataException($"the .npy file holds {fileLength - header.DataOffset} data bytes but its header announces {header.DataLength}");
         }
+        return Map(path, header, 0, access);
+    }
+
+    /// <summary>Maps the data of the <c>.npy</c> file that starts <paramref name="start"/> bytes into <paramref name="path"/>.</summary>
+    internal static NpyArray Map(string path, NpyHeader header, long start, MemoryMappedFileAccess access)
+    {
+        CheckMappable(header);
         var readOnly = access is MemoryMappedFileAccess.Read or MemoryMappedFileAccess.ReadExecute;
-        var mapping = header.DataLength == 0 ? null : MappedFileExporter.Open(path, access, header.DataOffset, header.DataLength);
+        var mapping = header.DataLength == 0 ? null : MappedFileExporter.Open(path, access, start + header.DataOffset, header.DataLength);
         try
         {
             return new NpyArray(header, mapping, readOnly);
@@ -86,7 +93,7 @@ public static class NpyFile
         var result = NativeBuffer.Create(header.Format, header.Layout, 0, header.DataLength, readOnly);
         try
         {
-            using var target = result.GetBuffer(BufferRequest.Simple);
+            using var target = result.GetBuffer(BufferRequest.StridedRO); // contiguous in C or Fortran order: the block starts at the base
             var address = (byte*)target.Pointer;
             for (nint done = 0; done < header.DataLength;)
             {
