@@ -287,6 +287,12 @@ public sealed unsafe class AcquiredBuffer : IDisposable
             nint count = fullLayout.ItemSize == 0 ? 0 : fullLayout.Length / fullLayout.ItemSize;
             layout = BufferLayout.Create(fullLayout.ItemSize, [count], [fullLayout.ItemSize]);
         }
+        else if (!hasStrides && fullLayout.Rank > 0)
+        {
+            // No strides means C strides (init_strides_from_shape). The exporter's own strides can differ where
+            // contiguity does not look: dimensions of extent 1, and any stride of an empty buffer.
+            layout = BufferLayout.Contiguous(fullLayout.ItemSize, fullLayout.Shape);
+        }
         return new AcquiredBuffer(pointer, fullLayout.Length, fullLayout.ItemSize, readOnly, format, rank, hasShape, hasStrides,
             layout, owner, releaser, request);
     }

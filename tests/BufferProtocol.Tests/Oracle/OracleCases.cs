@@ -73,7 +73,8 @@ public static class OracleCases
                 {
                     continue;
                 }
-                using var doc = JsonDocument.Parse(line);
+                // Deep enough for tolist() of a 64-dimensional view (PyBUF_MAX_NDIM) inside a case.
+                using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 256 });
                 var root = doc.RootElement;
                 if (!root.TryGetProperty("suite", out var s) || s.GetString() != suite)
                 {

@@ -1,0 +1,175 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace BufferProtocol.Views;
+
+/// <summary>
+/// Items of the native single-character formats, read and written the way CPython's memoryview does
+/// (<c>unpack_single</c>/<c>pack_single</c> in <c>memoryobject.c</c>): native byte order and sizes, no struct module.
+/// </summary>
+/// <remarks>
+/// <para>Values read: <c>b</c> sbyte, <c>B</c> byte, <c>h</c> short, <c>H</c> ushort, <c>i</c> int, <c>I</c> uint,
+/// <c>l</c>/<c>L</c> a C <c>long</c> (long/ulong where it is 8 bytes, int/uint where it is 4), <c>q</c> long, <c>Q</c>
+/// ulong, <c>n</c> nint, <c>N</c> nuint, <c>P</c> nuint (unsigned, as <c>PyLong_FromVoidPtr</c>), <c>e</c> Half,
+/// <c>f</c> float, <c>d</c> double, <c>?</c> bool (any non-zero byte is true), <c>c</c> a one-byte <c>byte[]</c>.</para>
+/// <para>Values written, with CPython's error kinds: integer formats take any .NET integer (bool and enums included,
+/// as <c>__index__</c> does) — anything else is a type error, a value out of the C type's range a value error;
+/// <c>P</c> also takes negative values down to <c>-2**63</c> (two's complement, as <c>PyLong_AsVoidPtr</c>);
+/// <c>f d e</c> take floats and integers (an integer beyond a double is a value error; <c>f</c> stores infinity for a
+/// double beyond its range without complaint, <c>e</c> refuses a finite value that overflows); <c>?</c> takes anything
+/// (its truthiness); <c>c</c> takes exactly a one-byte <c>byte[]</c>.</para>
+/// </remarks>
+internal sealed unsafe class NativeItemAccessor : ItemAccessor
+{
+    /// <summary>CPython 3.11's memoryview formats.</summary>
+    public const string CPythonCodes = "cbB?hHiIlLqQnNfdP";
+
+    /// <summary>The extended set: 3.11's plus <c>e</c> (native in CPython from 3.12).</summary>
+    public const string ExtendedCodes = CPythonCodes + "e";
+
+    private static readonly bool LongIs64 = Marshal.SizeOf<CLong>() == 8;
+    private static readonly NativeItemAccessor[] Cache = CreateCache();
+
+    private readonly char _code;
+    private readonly string _formatName;
+
+    private NativeItemAccessor(char code)
+    {
+        _code = code;
+        _formatName = code.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override char NativeCode => _code;
+
+    /// <summary>The accessor for a native code, or null.</summary>
+    public static NativeItemAccessor? For(char code) => code < Cache.Length ? Cache[code] : null;
+
+    /// <summary>The size of a native code's C type.</summary>
+    public static int SizeOf(char code) => code switch
+    {
+        'c' or 'b' or 'B' or '?' => 1,
+        'h' or 'H' or 'e' => 2,
+        'i' or 'I' or 'f' => 4,
+        'l' or 'L' => LongIs64 ? 8 : 4,
+        'q' or 'Q' or 'd' => 8,
+        'n' or 'N' or 'P' => IntPtr.Size,
+        _ => 0,
+    };
+
+    /// <inheritdoc/>
+    public override object? Read(byte* item) => _code switch
+    {
+        'b' => *(sbyte*)item,
+        'B' => *item,
+        'h' => Unsafe.ReadUnaligned<short>(item),
+        'H' => Unsafe.ReadUnaligned<ushort>(item),
+        'i' => Unsafe.ReadUnaligned<int>(item),
+        'I' => Unsafe.ReadUnaligned<uint>(item),
+        'l' => LongIs64 ? Unsafe.ReadUnaligned<long>(item) : Unsafe.ReadUnaligned<int>(item),
+        'L' => LongIs64 ? Unsafe.ReadUnaligned<ulong>(item) : Unsafe.ReadUnaligned<uint>(item),
+        'q' => Unsafe.ReadUnaligned<long>(item),
+        'Q' => Unsafe.ReadUnaligned<ulong>(item),
+        'n' => Unsafe.ReadUnaligned<nint>(item),
+        'N' or 'P' => Unsafe.ReadUnaligned<nuint>(item),
+        'e' => Unsafe.ReadUnaligned<Half>(item),
+        'f' => Unsafe.ReadUnaligned<float>(item),
+        'd' => Unsafe.ReadUnaligned<double>(item),
+        '?' => *item != 0,
+        'c' => new[] { *item },
+        _ => throw new InvalidOperationException($"not a native code: {_code}"),
+    };
+
+    /// <inheritdoc/>
+    public override void Write(byte* item, object? value)
+    {
+        switch (_code)
+        {
+            case 'b': *(sbyte*)item = (sbyte)Integer(value, sbyte.MinValue, sbyte.MaxValue); break;
+            case 'B': *item = (byte)Integer(value, byte.MinValue, byte.MaxValue); break;
+            case 'h': Unsafe.WriteUnaligned(item, (short)Integer(value, short.MinValue, short.MaxValue)); break;
+            case 'H': Unsafe.WriteUnaligned(item, (ushort)Integer(value, ushort.MinValue, ushort.MaxValue)); break;
+            case 'i': Unsafe.WriteUnaligned(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
+            case 'I': Unsafe.WriteUnaligned(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
+            case 'l' when LongIs64:
+            case 'q': Unsafe.WriteUnaligned(item, (long)Integer(value, long.MinValue, long.MaxValue)); break;
+            case 'l': Unsafe.WriteUnaligned(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
+            case 'L' when LongIs64:
+            case 'Q': Unsafe.WriteUnaligned(item, (ulong)Integer(value, ulong.MinValue, ulong.MaxValue)); break;
+            case 'L': Unsafe.WriteUnaligned(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
+            case 'n': Unsafe.WriteUnaligned(item, (nint)(long)Integer(value, nint.MinValue, nint.MaxValue)); break;
+            case 'N': Unsafe.WriteUnaligned(item, (nuint)(ulong)Integer(value, nuint.MinValue, nuint.MaxValue)); break;
+            case 'P':
+                // PyLong_AsVoidPtr: negative values are accepted as their two's complement.
+                var p = Integer(value, nint.MinValue, nuint.MaxValue);
+                Unsafe.WriteUnaligned(item, p < 0 ? (nuint)(nint)(long)p : (nuint)(ulong)p);
+                break;
+            case 'f': Unsafe.WriteUnaligned(item, (float)Double(value)); break;
+            case 'd': Unsafe.WriteUnaligned(item, Double(value)); break;
+            case 'e':
+                var d = Double(value);
+                var h = (Half)d;
+                if (Half.IsInfinity(h) && !double.IsInfinity(d))
+                {
+                    InvalidValue();
+                }
+                Unsafe.WriteUnaligned(item, h);
+                break;
+            case '?': *item = PythonValues.IsTrue(value) ? (byte)1 : (byte)0; break;
+            case 'c':
+                if (value is not byte[] bytes)
+                {
+                    InvalidType();
+                    return;
+                }
+                if (bytes.Length != 1)
+                {
+                    InvalidValue();
+                }
+                *item = bytes[0];
+                break;
+            default:
+                throw new InvalidOperationException($"not a native code: {_code}");
+        }
+    }
+
+    private Int128 Integer(object? value, Int128 min, Int128 max)
+    {
+        if (!PythonValues.TryAsIndex(value, out var v, out var overflow))
+        {
+            InvalidType();
+        }
+        if (overflow || v < min || v > max)
+        {
+            InvalidValue();
+        }
+        return v;
+    }
+
+    private double Double(object? value)
+    {
+        if (!PythonValues.TryAsDouble(value, out var d, out var overflow))
+        {
+            InvalidType();
+        }
+        if (overflow)
+        {
+            InvalidValue();
+        }
+        return d;
+    }
+
+    private void InvalidType() => ViewErrors.ConversionError($"memoryview: invalid type for format '{_formatName}'");
+
+    private void InvalidValue() => ViewErrors.ValueError($"memoryview: invalid value for format '{_formatName}'");
+
+    private static NativeItemAccessor[] CreateCache()
+    {
+        var cache = new NativeItemAccessor['z' + 1];
+        foreach (var c in ExtendedCodes)
+        {
+            cache[c] = new NativeItemAccessor(c);
+        }
+        return cache;
+    }
+}
