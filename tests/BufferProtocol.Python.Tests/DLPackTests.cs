@@ -352,6 +352,48 @@ public sealed unsafe class DLPackTests(PythonFixture python)
         }
     }
 
+    [SkippableFact]
+    public void Releasing_without_the_GIL_while_another_thread_holds_it_queues_the_deleter_instead_of_deadlocking()
+    {
+        python.EnsureAvailable();
+        PyModule scope;
+        DLPackTensor tensor;
+        long baseline;
+        using (Py.GIL())
+        {
+            scope = NewScope();
+            scope.Exec("a = np.arange(8.0)");
+            baseline = scope.Eval<long>("h.refcount(a)");
+            using var array = scope.Get("a");
+            tensor = array.FromDLPack();
+        }
+        var buffer = tensor.GetBuffer(BufferRequest.FullRO);
+        using (Py.GIL())
+        {
+            // This thread holds the GIL and asks the tensor for a buffer (its export lock) while another thread,
+            // without the GIL, releases the last export under that lock: the deleter must not wait for the GIL there.
+            var releaser = new Thread(() => { tensor.Dispose(); buffer.Dispose(); });
+            releaser.Start();
+            while (releaser.IsAlive)
+            {
+                try
+                {
+                    tensor.GetBuffer(BufferRequest.Simple).Dispose();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+            Assert.True(releaser.Join(TimeSpan.FromSeconds(30)));
+        }
+        Assert.True(PythonBuffers.DrainPendingReleases());
+        using (Py.GIL())
+        {
+            Assert.Equal(baseline, scope.Eval<long>("h.refcount(a)"));
+            scope.Dispose();
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ImportAndDrop(PyModule scope)
     {

@@ -17,8 +17,9 @@ namespace BufferProtocol.Python.Import;
 /// <c>"dltensor"</c> a legacy <see cref="DLManagedTensor"/>. The capsule is renamed <c>used_…</c> before anything
 /// else, which hands the tensor to this library (the producer's capsule destructor then leaves it alone).</para>
 /// <para><b>Release.</b> The tensor's deleter runs exactly once, when the <see cref="DLPackTensor"/> and its exports are
-/// released — with the GIL (<see cref="PendingReleases.CallDeleterNow"/>: NumPy 1.24's deleter drops a Python
-/// reference without taking it), queued when it happens in a finalizer, and not at all once the interpreter is gone.</para>
+/// released — always with the GIL (NumPy 1.24's deleter drops a Python reference without taking it): at once on a
+/// thread that holds the GIL, otherwise (and from finalizers) through the release queue, whose thread takes the GIL
+/// (<see cref="PythonBuffers.DrainPendingReleases"/> drains it on demand); not at all once the interpreter is gone.</para>
 /// </remarks>
 internal static unsafe class DLPackImport
 {
@@ -91,12 +92,26 @@ internal static unsafe class DLPackImport
         }
     }
 
-    /// <summary>Calls deleters of Python-produced tensors with the GIL, or queues them from finalizers.</summary>
+    /// <summary>
+    /// Calls deleters of Python-produced tensors with the GIL. The last release of a <see cref="DLPackTensor"/> runs under
+    /// the tensor's export lock, and a thread holding the GIL may be waiting for that lock: so the deleter runs at once
+    /// only on a thread that already holds the GIL, and is otherwise queued to the release thread (as from finalizers).
+    /// </summary>
     private sealed class PythonDeleterInvoker : IDLPackDeleterInvoker
     {
         public static readonly PythonDeleterInvoker Instance = new();
 
-        public void Invoke(nint deleter, nint managedTensor) => PendingReleases.CallDeleterNow(deleter, managedTensor);
+        public void Invoke(nint deleter, nint managedTensor)
+        {
+            if (CPython.PyGILState_Check() != 0)
+            {
+                PendingReleases.CallDeleterNow(deleter, managedTensor);
+            }
+            else
+            {
+                PendingReleases.EnqueueDeleter(deleter, managedTensor);
+            }
+        }
 
         public void InvokeFromFinalizer(nint deleter, nint managedTensor) => PendingReleases.EnqueueDeleter(deleter, managedTensor);
     }
