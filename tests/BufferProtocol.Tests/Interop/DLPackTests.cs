@@ -5,6 +5,7 @@ using BufferProtocol.Formats;
 using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
+using BufferProtocol.Views;
 
 namespace BufferProtocol.Tests.Interop;
 
@@ -133,6 +134,26 @@ public sealed unsafe class DLPackTests
         Assert.Equal(Marshal.UnsafeAddrOfPinnedArrayElement(data, 0), (nint)tensor);
         DLPackBuffers.Delete(managed);
         Assert.Equal(0, exporter.ExportCount);
+    }
+
+    [Fact]
+    public void A_MemoryView_slice_exports_its_strides_and_keeps_the_view_exported_until_the_deleter()
+    {
+        using var native = NativeBuffer.Create<int>([4, 6]);
+        using var buffer = native.GetBuffer(BufferRequest.FullRO);
+        var all = new Span<int>((void*)buffer.Pointer, 24);
+        for (var i = 0; i < 24; i++)
+        {
+            all[i] = i;
+        }
+        using var view = new MemoryView(native, MemoryViewMode.Extended);
+        using var slice = view["1:, ::-2"];
+        var managed = DLPackBuffers.Export(slice);
+        Assert.Equal(new long[] { 3, 3 }, new ReadOnlySpan<long>(managed->dl_tensor.shape, 2).ToArray());
+        Assert.Equal(new long[] { 6, -2 }, new ReadOnlySpan<long>(managed->dl_tensor.strides, 2).ToArray());
+        Assert.Equal(11, *(int*)managed->dl_tensor.data); // row 1, column 5
+        Assert.Throws<BufferException>(slice.Dispose); // a view refuses release while re-exported, as memoryview does
+        DLPackBuffers.Delete(managed);
     }
 
     [Fact]
