@@ -103,6 +103,14 @@ public unsafe class ClrFormatTests
     {
     }
 
+    public struct Particle
+    {
+        public Vector3 Pos;
+        public float Mass;
+        public fixed byte Tag[4];
+        public bool Live;
+    }
+
     public struct WithRef
     {
         public string Name;
@@ -148,6 +156,7 @@ public unsafe class ClrFormatTests
     [InlineData(typeof(Point), "T{d:X:d:Y:}")]
     [InlineData(typeof(Pointers), "T{&i:P:P:V:X{}:F:}")]
     [InlineData(typeof(Empty), "T{1x}")]
+    [InlineData(typeof(Particle), "T{T{f:X:f:Y:f:Z:}:Pos:f:Mass:(4)B:Tag:?:Live:3x}")]
     public void Format_of_a_type(Type type, string expected)
     {
         Assert.Equal(expected, ClrFormat.Of(type));
