@@ -283,6 +283,23 @@ public class BufferCopyTests
     }
 
     [Fact]
+    public void FromContiguous_refuses_a_read_only_buffer_and_released_buffers_throw()
+    {
+        var data = new short[] { 1, 2, 3 };
+        using var exporter = ArrayExporter.Create(data);
+        var buffer = exporter.GetBuffer(BufferRequest.FullRO);
+        using (var writable = new Pinned(6))
+        using (var readOnly = writable.View("h", BufferLayout.Contiguous(2, [3]), readOnly: true))
+        {
+            Assert.Throws<BufferException>(() => BufferCopy.FromContiguous(readOnly, Shorts(7, 8, 9)));
+            Assert.All(writable.Bytes, b => Assert.Equal(0, b));
+        }
+        buffer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => BufferCopy.ToArray(buffer));
+        Assert.Equal(new short[] { 1, 2, 3 }, data);
+    }
+
+    [Fact]
     public void AcquiredBuffer_overloads_use_the_buffer_layout()
     {
         var data = new short[,] { { 0, 1, 2 }, { 3, 4, 5 } };
