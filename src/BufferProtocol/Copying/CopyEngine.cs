@@ -112,8 +112,11 @@ internal static class CopyEngine
             {
                 return;  // every item is copied onto itself
             }
-            if (sameStrides && order == VisitOrder.Free)
+            if (sameStrides && !MayShareItems(shape, dst.Strides, itemSize))
             {
+                // Self-disjoint: visiting by address (all strides made positive) is monotonic, so walking away from
+                // the other operand never overwrites an item before it is read.
+                order = VisitOrder.Free;
                 reverse = delta > 0;
             }
             else
@@ -276,7 +279,7 @@ internal static class CopyEngine
 
         // Fortran order runs the walked dimensions fastest, so it cannot be split into whole blocks: if destination
         // items may share memory across blocks, only an item-by-item visit in that order gives the last write.
-        if (sharedItemsOrder == VisitOrder.Fortran && dst.DerefDepth > 0 && depth < shape.Length && BlocksMayShare(dst, shape, depth, itemSize))
+        if (sharedItemsOrder == VisitOrder.Fortran && depth < shape.Length && BlocksMayShare(dst, shape, depth, itemSize))
         {
             CopyItemwise(dst, src, shape, itemSize);
             return;
