@@ -27,6 +27,15 @@ internal abstract unsafe class ItemAccessor
 
     /// <summary>The values <c>struct.unpack</c> would give for the item (equality compares these).</summary>
     public virtual object?[] Unpack(byte* item) => [Read(item)];
+
+    /// <summary>Reads <paramref name="count"/> items <paramref name="stride"/> bytes apart into <paramref name="into"/> (a row of <c>tolist</c>).</summary>
+    public virtual void ReadRow(byte* first, nint count, nint stride, List<object?> into)
+    {
+        for (nint i = 0; i < count; i++, first += stride)
+        {
+            into.Add(Read(first));
+        }
+    }
 }
 
 /// <summary>

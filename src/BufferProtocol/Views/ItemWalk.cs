@@ -64,9 +64,20 @@ internal static unsafe class ItemWalk
         var sub = deref ? subOffsets[dim] : 0;
         if (dim == shape.Length - 1)
         {
+            if (!deref)
+            {
+                for (nint i = 0; i < n; i++, p += stride)
+                {
+                    if (!visitor.Visit(p))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }
             for (nint i = 0; i < n; i++, p += stride)
             {
-                if (!visitor.Visit(deref ? *(byte**)p + sub : p))
+                if (!visitor.Visit(*(byte**)p + sub))
                 {
                     return false;
                 }
@@ -89,11 +100,25 @@ internal static unsafe class ItemWalk
     {
         var n = shape[dim];
         nint sa = aStrides[dim], sb = bStrides[dim];
+        var derefA = !aSub.IsEmpty && aSub[dim] >= 0;
+        var derefB = !bSub.IsEmpty && bSub[dim] >= 0;
+        if (dim == shape.Length - 1 && !derefA && !derefB)
+        {
+            // The common innermost loop: two strided rows, nothing to dereference.
+            for (nint i = 0; i < n; i++, a += sa, b += sb)
+            {
+                if (!visitor.Visit(a, b))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
         var last = dim == shape.Length - 1;
         for (nint i = 0; i < n; i++, a += sa, b += sb)
         {
-            var pa = Adjust(a, aSub, dim);
-            var pb = Adjust(b, bSub, dim);
+            var pa = derefA ? *(byte**)a + aSub[dim] : a;
+            var pb = derefB ? *(byte**)b + bSub[dim] : b;
             if (last ? !visitor.Visit(pa, pb) : !WalkPair(pa, aStrides, aSub, pb, bStrides, bSub, shape, dim + 1, ref visitor))
             {
                 return false;

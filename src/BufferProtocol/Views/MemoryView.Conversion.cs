@@ -40,6 +40,11 @@ public sealed unsafe partial class MemoryView
         var sub = _layout.SubOffsets;
         var list = new List<object?>((int)Math.Min(n, int.MaxValue));
         var last = dim == _layout.Rank - 1;
+        if (last && (sub.IsEmpty || sub[dim] < 0))
+        {
+            items.ReadRow(p, n, stride, list);
+            return list;
+        }
         for (nint i = 0; i < n; i++, p += stride)
         {
             var q = ItemWalk.Adjust(p, sub, dim);

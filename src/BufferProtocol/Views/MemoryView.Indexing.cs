@@ -44,23 +44,22 @@ public sealed unsafe partial class MemoryView
                 }
                 return Items.Read((byte*)_pointer);
             }
-            if (indices.Length < rank || _mode == MemoryViewMode.CPython)
+            if (_mode == MemoryViewMode.CPython)
             {
-                if (_mode == MemoryViewMode.CPython)
+                // memory_item / memory_item_multi: the format is checked before the sub-view refusal.
+                _ = Items;
+                if (indices.Length == 1 && rank > 1)
                 {
-                    // memory_item / memory_item_multi: the format is checked before the sub-view refusal.
-                    _ = Items;
-                    if (indices.Length < rank || (indices.Length == 1 && rank > 1))
-                    {
-                        ViewErrors.NotImplemented(indices.Length == 1
-                            ? "multi-dimensional sub-views are not implemented"
-                            : "sub-views are not implemented");
-                    }
+                    ViewErrors.NotImplemented("multi-dimensional sub-views are not implemented");
                 }
-                else
+                if (indices.Length < rank)
                 {
-                    return SubView(indices);
+                    ViewErrors.NotImplemented("sub-views are not implemented");
                 }
+            }
+            else if (indices.Length < rank)
+            {
+                return SubView(indices);
             }
             if (indices.Length > rank)
             {

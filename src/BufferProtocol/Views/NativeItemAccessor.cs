@@ -81,6 +81,34 @@ internal sealed unsafe class NativeItemAccessor : ItemAccessor
     };
 
     /// <inheritdoc/>
+    /// <remarks>Switches on the format once per row instead of once per item.</remarks>
+    public override void ReadRow(byte* first, nint count, nint stride, List<object?> into)
+    {
+        switch (_code)
+        {
+            case 'b': ReadRow<sbyte>(first, count, stride, into); break;
+            case 'B': ReadRow<byte>(first, count, stride, into); break;
+            case 'h': ReadRow<short>(first, count, stride, into); break;
+            case 'H': ReadRow<ushort>(first, count, stride, into); break;
+            case 'i': ReadRow<int>(first, count, stride, into); break;
+            case 'I': ReadRow<uint>(first, count, stride, into); break;
+            case 'q': ReadRow<long>(first, count, stride, into); break;
+            case 'Q': ReadRow<ulong>(first, count, stride, into); break;
+            case 'f': ReadRow<float>(first, count, stride, into); break;
+            case 'd': ReadRow<double>(first, count, stride, into); break;
+            default: base.ReadRow(first, count, stride, into); break;
+        }
+    }
+
+    private static void ReadRow<T>(byte* first, nint count, nint stride, List<object?> into) where T : unmanaged
+    {
+        for (nint i = 0; i < count; i++, first += stride)
+        {
+            into.Add(Unsafe.ReadUnaligned<T>(first));
+        }
+    }
+
+    /// <inheritdoc/>
     public override void Write(byte* item, object? value)
     {
         switch (_code)
