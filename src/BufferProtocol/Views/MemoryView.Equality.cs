@@ -21,6 +21,7 @@ public sealed unsafe partial class MemoryView
     /// The comparison. A released view is equal only to itself. A format that cannot be unpacked (under
     /// <see cref="MemoryViewMode.CPython"/>: one <c>struct</c> rejects, such as <c>T{...}</c>; under
     /// <see cref="MemoryViewMode.Extended"/>: one the grammar rejects) makes the views unequal — even a view and itself.
+    /// When the two views' modes differ, the CPython rules apply (so the comparison is symmetric).
     /// </returns>
     public bool Equals(MemoryView? other)
     {
@@ -44,7 +45,9 @@ public sealed unsafe partial class MemoryView
             }
             try
             {
-                return ValuesEqual(_mode, (byte*)_pointer, _layout, _format, (byte*)other._pointer, other._layout, other._format);
+                // Symmetric: the stricter rules win when the modes differ (a CPython view never unpacks a format struct rejects).
+                var mode = _mode == MemoryViewMode.CPython || other._mode == MemoryViewMode.CPython ? MemoryViewMode.CPython : MemoryViewMode.Extended;
+                return ValuesEqual(mode, (byte*)_pointer, _layout, _format, (byte*)other._pointer, other._layout, other._format);
             }
             finally
             {

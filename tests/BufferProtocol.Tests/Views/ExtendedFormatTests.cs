@@ -62,6 +62,11 @@ public class ExtendedFormatTests
             Assert.False(m.Equals(m));
             using var cpython = new MemoryView(m, BufferRequest(), MemoryViewMode.CPython);
             Assert.False(cpython.Equals(cpython));
+            b[1, 1] = 0.0;
+            Assert.True(m.Equals(m));
+            // Mixed modes compare by the CPython rules, in both directions.
+            Assert.False(m.Equals(cpython));
+            Assert.False(cpython.Equals(m));
         }
     }
 
