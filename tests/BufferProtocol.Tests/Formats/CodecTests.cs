@@ -75,6 +75,15 @@ public class CodecTests
     }
 
     [Fact]
+    public void Values_and_lists_of_them_print_as_Python_does()
+    {
+        // Sub-arrays and MemoryView.ToList()'s nested lists print as Python lists; bytes stay bytes.
+        var nested = new List<object?> { 1, new List<object?> { 2.0, null }, new object?[] { true, "a" }, new byte[] { 98 } };
+        Assert.Equal("[1, [2.0, None], [True, 'a'], b'b']", ItemValueComparer.Format(nested));
+        Assert.Equal("[(x=1.5, y=None)]", ItemValueComparer.Format(new[] { BufferRecord.Create(("x", 1.5), ("y", null)) }));
+    }
+
+    [Fact]
     public void Records_by_name_and_position()
     {
         var codec = Codec("T{<d:x:<d:y:}");

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
@@ -88,7 +89,11 @@ public sealed class ItemValueComparer : IEqualityComparer<object?>
     /// A Python-like text of a value: <c>None</c>, <c>True</c>, <c>1.5</c>, <c>b'ab\x00'</c>, <c>'text'</c>,
     /// <c>(1+2j)</c>, <c>[1, 2]</c>, <c>(x=1, y=2)</c>.
     /// </summary>
-    /// <param name="value">A value read by an item codec (or any object).</param>
+    /// <remarks>
+    /// Sub-arrays (<c>object?[]</c>) and other lists — the nested <see cref="List{T}"/>s of
+    /// <c>MemoryView.ToList()</c> — are written as Python lists, so a view's items print as <c>tolist()</c> does.
+    /// </remarks>
+    /// <param name="value">A value read by an item codec, a list of them (or any object).</param>
     public static string Format(object? value)
     {
         var text = new StringBuilder();
@@ -131,15 +136,15 @@ public sealed class ItemValueComparer : IEqualityComparer<object?>
                 text.Append('(').Append(Real(z.Real)).Append(z.Imaginary < 0 || double.IsNegative(z.Imaginary) ? "" : "+")
                     .Append(Real(z.Imaginary)).Append("j)");
                 break;
-            case object?[] array:
+            case IList list:
                 text.Append('[');
-                for (int i = 0; i < array.Length; i++)
+                for (int i = 0; i < list.Count; i++)
                 {
                     if (i > 0)
                     {
                         text.Append(", ");
                     }
-                    Append(text, array[i]);
+                    Append(text, list[i]);
                 }
                 text.Append(']');
                 break;
