@@ -1,4 +1,6 @@
 using System.CommandLine;
+using BufferProtocol.Bufview.Dump;
+using BufferProtocol.Bufview.Inspect;
 using BufferProtocol.Bufview.Layout;
 using BufferProtocol.Bufview.Output;
 
@@ -53,10 +55,12 @@ internal static class BufviewApp
         var root = new RootCommand("bufview: PEP 3118 format layouts and typed binary data from the command line.")
         {
             LayoutCommand.Create(console),
+            DumpCommand.Create(console),
+            InspectCommand.Create(console),
         };
         root.SetAction(_ =>
         {
-            console.Error.WriteLine("bufview: a command is required (layout). Run 'bufview --help' for usage.");
+            console.Error.WriteLine("bufview: a command is required (layout, dump, inspect, convert). Run 'bufview --help' for usage.");
             return ExitCodes.Usage;
         });
         return root;

@@ -1,0 +1,283 @@
+"""Expected output of the ``bufview`` command-line tool, from NumPy 1.24 and CPython 3.11.
+
+Suites (bufview.jsonl):
+
+* ``bufview-dump``: ``bufview dump FILE ... --json`` over small files. Each case gives the input file (``file`` hex:
+  raw bytes, or ``np.save``'s bytes), the arguments (``args``: the command line after ``dump FILE``) and ``expected``:
+  the exact line ``--json`` prints — ``{"format", "shape", "strides", "values"}`` written by ``json.dumps`` with
+  compact separators and ``ensure_ascii=False`` — where ``values`` is the array's ``tolist()`` in bufview's
+  documented encoding (floats as ``repr``; NaN/±inf as the strings "NaN", "Infinity", "-Infinity"; complex as
+  ``{"real", "imag"}``; bytes as latin-1 strings, NUL bytes kept as ``struct`` keeps them; records as objects keyed
+  by field name). Values come from NumPy (``np.ndarray`` over the bytes with the dtype of the PEP 3118 format, sliced
+  with the same key); shape and strides from a void array with CPython's contiguous strides, sliced the same way.
+  ``format`` is null for ``.npy`` inputs (the header's dtype as a format is checked by the npy suite).
+"""
+import json
+import random
+
+import numpy as np
+from numpy.core._internal import _dtype_from_pep3118
+
+from oracle_common import CaseWriter
+
+# Formats NumPy and bufview read the same way (PEP 3118 text, NumPy's dtype of it).
+LEAF_FORMATS = ["b", "B", "h", "H", "i", "I", "q", "Q", "e", "f", "d", "?",
+                "<h", ">h", "<i", ">i", "<I", ">q", "<Q", "<e", ">e", "<f", ">f", "<d", ">d",
+                "Zf", "Zd", ">Zd", "c", "3s", "<2w", "@i", "=i", "!d"]
+RECORD_FORMATS = ["T{<i:id:<d:x:}", "T{b:a:3xi:b:}", "T{>h:x:>h:y:}", "ii", "=bhq", "T{<i:id:5s:name:}",
+                  "T{(2)<h:v:?:flag:}", "T{T{<h:p:<h:q:}:inner:<f:w:}", "T{<d:x:<d:y:}", "(2,2)<h", "3B"]
+
+
+def cpython_strides(shape, itemsize, order):
+    """PyBuffer_FillContiguousStrides: products of the extents, zero extents included."""
+    strides = [0] * len(shape)
+    size = itemsize
+    axes = range(len(shape) - 1, -1, -1) if order == "C" else range(len(shape))
+    for a in axes:
+        strides[a] = size
+        size *= shape[a]
+    return strides
+
+
+def sliced_strides(shape, strides, key):
+    """The shape and strides a key gives, as memoryview/PEP 3118 slicing computes them: a slice multiplies the stride
+    by its step even when it selects nothing (NumPy resets the step of empty slices to 1), an integer drops its axis,
+    None inserts an axis of extent 1 and stride 0."""
+    explicit = sum(1 for k in key if k is not None and k is not Ellipsis)
+    out_shape, out_strides, axis = [], [], 0
+    for k in key:
+        if k is Ellipsis:
+            for _ in range(len(shape) - explicit):
+                out_shape.append(shape[axis])
+                out_strides.append(strides[axis])
+                axis += 1
+        elif k is None:
+            out_shape.append(1)
+            out_strides.append(0)
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(shape[axis])
+            out_shape.append(len(range(start, stop, step)))
+            out_strides.append(strides[axis] * step)
+            axis += 1
+        else:
+            axis += 1
+    return out_shape + list(shape[axis:]), out_strides + list(strides[axis:])
+
+
+def enc_float(x):
+    x = float(x)
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    return x
+
+
+def item_json(x, dt):
+    """One item of dtype ``dt`` in bufview's JSON encoding (struct's values: bytes keep their NULs)."""
+    if dt.fields is not None:
+        return {name: item_json(x[name], dt.fields[name][0]) for name in dt.names}
+    if dt.subdtype is not None:
+        base, _ = dt.subdtype
+        return nested_json(np.asarray(x), base)
+    if dt.kind == "S":
+        raw = np.array(x, dtype=dt).tobytes()  # NumPy strips trailing NULs; padding them back gives the bytes
+        return raw.decode("latin-1")
+    if dt.kind == "U":
+        return str(x)
+    if dt.kind == "c":
+        return {"real": enc_float(x.real), "imag": enc_float(x.imag)}
+    if dt.kind == "f":
+        return enc_float(x)
+    if dt.kind == "b":
+        return bool(x)
+    if dt.kind in "iu":
+        return int(x)
+    raise ValueError(f"no JSON for dtype {dt}")
+
+
+def nested_json(a, dt):
+    if a.ndim == 0:
+        return item_json(a[()], dt)
+    return [nested_json(a[i, ...], dt) for i in range(a.shape[0])]
+
+
+def key_of(text):
+    """A bufview --slice key as a Python index (None: no slice)."""
+    if text is None:
+        return (Ellipsis,)
+    key = eval(f"np.s_[{text}]", {"np": np})  # noqa: S307 - keys are the generator's own constants
+    key = key if isinstance(key, tuple) else (key,)
+    # A trailing ... keeps the result an array (a 0-d one for an all-integer key), as bufview's views are.
+    return key if Ellipsis in key else key + (Ellipsis,)
+
+
+def dump_expected(data, fmt, shape, offset, order, key, show_format=True):
+    dt = _dtype_from_pep3118(fmt)
+    itemsize = dt.itemsize
+    if shape is None:
+        shape = ((len(data) - offset) // itemsize,)
+    strides = cpython_strides(shape, itemsize, order)
+    buffer = bytearray(data) if len(data) else bytearray(1)
+    void = np.ndarray(shape, dtype=np.dtype((np.void, itemsize)), buffer=buffer, offset=offset, strides=strides)
+    typed = np.ndarray(shape, dtype=dt, buffer=buffer, offset=offset, strides=strides)
+    k = key_of(key)
+    void, typed = void[k], typed[k]
+    # A top-level sub-array item ("(2,2)<h") is spread by NumPy into trailing axes: walk the item-level ones.
+    values = nested_json_items(typed, void.ndim, dt)
+    shape, strides = sliced_strides(tuple(shape), tuple(strides), k)
+    assert shape == list(void.shape), (shape, void.shape)
+    obj = {"format": fmt if show_format else None, "shape": shape, "strides": strides, "values": values}
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def nested_json_items(typed, ndim, dt):
+    """Walk the first ``ndim`` axes (the item-level ones), then encode each item with ``dt``."""
+    if ndim == 0:
+        if dt.subdtype is not None:
+            return nested_json(np.asarray(typed), dt.subdtype[0])
+        return item_json(typed[()], dt)
+    return [nested_json_items(typed[i, ...], ndim - 1, dt) for i in range(typed.shape[0])]
+
+
+def random_bytes(rng, n):
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+def valid_values(rng, fmt, count):
+    """Bytes of ``count`` items whose values both sides read (bools 0/1, valid code points)."""
+    dt = _dtype_from_pep3118(fmt)
+    raw = bytearray(random_bytes(rng, dt.itemsize * count))
+    a = np.frombuffer(raw, dtype=dt)
+
+    def fix(view, d):
+        if d.fields is not None:
+            for name in d.names:
+                fix(view[name], d.fields[name][0])
+        elif d.subdtype is not None:
+            base = d.subdtype[0]
+            if base.kind in "bU":
+                flat = view.reshape(view.shape[:1] + (-1,)) if view.ndim else view
+                fix_leaf(flat, base)
+        else:
+            fix_leaf(view, d)
+
+    def fix_leaf(view, d):
+        if d.kind == "b":
+            view[...] = np.asarray([rng.random() < 0.5 for _ in range(view.size)]).reshape(view.shape)
+        elif d.kind == "U":
+            n = d.itemsize // 4
+            view[...] = np.asarray(["".join(chr(rng.choice([65, 97, 0x3b1, 0x1f600, 0x4e2d])) for _ in range(rng.randrange(n + 1)))
+                                    for _ in range(view.size)], dtype=d).reshape(view.shape)
+
+    if count:
+        fix(a, dt)
+    return bytes(raw)
+
+
+def dump_cases(w):
+    rng = random.Random(3118)
+    n = 0
+
+    def case(data, args, fmt, shape, offset, order, key):
+        nonlocal n
+        w.write(f"dump-{n:04d}", file=data.hex(), args=args,
+                expected=dump_expected(data, fmt, shape, offset, order, key))
+        n += 1
+
+    # Every leaf and record format, 1-D as many items as fit (with a trailing partial item) and 2-D.
+    for fmt in LEAF_FORMATS + RECORD_FORMATS:
+        size = _dtype_from_pep3118(fmt).itemsize
+        data = valid_values(rng, fmt, 6) + b"\x01"
+        case(data, ["--format", fmt], fmt, None, 0, "C", None)
+        case(data[:size * 6], ["--format", fmt, "--shape", "2,3", "--order", "F"], fmt, (2, 3), 0, "F", None)
+    # Floats that need every branch of repr: exponents, subnormals, -0.0, NaN, infinities, float32 values as doubles.
+    specials = [0.0, -0.0, 1.0, 0.1, 1e16, 1e15, 123456789012345680.0, 1e-4, 1e-5, 5e-324, 2.2250738585072014e-308,
+                1.7976931348623157e308, float("nan"), float("inf"), float("-inf"), 1 / 3, 2.5, 100.0, 1e22, 9007199254740993.0]
+    case(np.asarray(specials, dtype="<f8").tobytes(), ["--format", "<d"], "<d", None, 0, "C", None)
+    with np.errstate(over="ignore"):
+        case(np.asarray(specials, dtype=">f4").tobytes(), ["--format", ">f"], ">f", None, 0, "C", None)
+        case(np.asarray(specials, dtype="<f2").tobytes(), ["--format", "<e"], "<e", None, 0, "C", None)
+    case(np.asarray([complex(0, 1), complex(-0.0, 2), complex(float("nan"), float("inf"))], dtype="<c16").tobytes(),
+         ["--format", "<Zd"], "<Zd", None, 0, "C", None)
+    ints = np.asarray([0, 1, -1, 2**63 - 1, -2**63], dtype="<i8").tobytes() + np.asarray([2**64 - 1], dtype="<u8").tobytes()
+    case(ints, ["--format", "<q", "--shape", "5"], "<q", (5,), 0, "C", None)
+    case(ints, ["--format", "<Q", "--offset", "40"], "<Q", None, 40, "C", None)
+    case(bytes(range(256)), ["--format", "16s"], "16s", None, 0, "C", None)
+    case(bytes(range(256)), ["--format", "c", "--shape", "(16, 16)", "--slice", "::5, 3"], "c", (16, 16), 0, "C", "::5, 3")
+    # Offsets, orders, -1 extents, 0-d and empty arrays.
+    data = valid_values(rng, "<i", 24)
+    case(data, ["--format", "<i", "--shape", "2,3,4", "--offset", "0x0"], "<i", (2, 3, 4), 0, "C", None)
+    case(data, ["--format", "<i", "--shape", "2,3,4", "--order", "F"], "<i", (2, 3, 4), 0, "F", None)
+    case(data, ["--format", "<i", "--shape", "-1,5", "--offset", "4"], "<i", (4, 5), 4, "C", None)
+    case(data, ["--format", "<i", "--shape", "()", "--offset", "8"], "<i", (), 8, "C", None)
+    case(data, ["--format", "<i", "--shape", "0,3"], "<i", (0, 3), 0, "C", None)
+    case(data, ["--format", "<i", "--shape", "3,0"], "<i", (3, 0), 0, "C", None)
+    case(b"", ["--format", "<d"], "<d", None, 0, "C", None)
+    # Slices: steps, negative steps, integers dropping axes, ellipsis, new axes, empty results.
+    keys = ["1:3, ::-1", "::2", "..., 0", "-1", "None, 1", "1:1", "::-2, 1::3", "0, 0", ":, None, :", "..., ::-1"]
+    for order in "CF":
+        for key in keys:
+            case(data, ["--format", "<i", "--shape", "4,6", "--order", order, "--slice", key], "<i", (4, 6), 0, order, key)
+    # Random formats, shapes, orders, offsets and slices.
+    for _ in range(120):
+        fmt = rng.choice(LEAF_FORMATS + RECORD_FORMATS)
+        rank = rng.randrange(0, 4)
+        shape = tuple(rng.randrange(0, 5) for _ in range(rank))
+        count = int(np.prod(shape)) if shape else 1
+        offset = rng.randrange(0, 9)
+        order = rng.choice("CF")
+        data = random_bytes(rng, offset) + valid_values(rng, fmt, count) + random_bytes(rng, rng.randrange(0, 3))
+        key = None
+        if rank and rng.random() < 0.6:
+            parts = []
+            for extent in shape:
+                r = rng.random()
+                if r < 0.2 and extent:
+                    parts.append(str(rng.randrange(-extent, extent)))
+                elif r < 0.7:
+                    start = rng.choice(["", str(rng.randrange(-5, 6))])
+                    stop = rng.choice(["", str(rng.randrange(-5, 6))])
+                    step = rng.choice(["", "", "1", "2", "-1", "-2", "3"])
+                    parts.append(f"{start}:{stop}" + (f":{step}" if step else ""))
+                else:
+                    parts.append(":")
+            key = ", ".join(parts)
+        args = ["--format", fmt, "--shape", ",".join(map(str, shape)) if shape else "()", "--order", order]
+        if offset:
+            args += ["--offset", str(offset)]
+        if key is not None:
+            args += ["--slice", key]
+        case(data, args, fmt, shape, offset, order, key)
+    # .npy files written by np.save (the header gives format, shape and order).
+    arrays = {
+        "f8-2d": np.arange(12, dtype="<f8").reshape(3, 4) / 7,
+        "i4-fortran": np.asfortranarray(np.arange(6, dtype=">i4").reshape(2, 3)),
+        "records": np.array([(1, 0.5, b"ab"), (2, np.nan, b"c\x00d"), (3, 1e300, b"hello")],
+                            dtype=[("id", "<i4"), ("x", "<f8"), ("name", "S5")]),
+        "0d": np.array(2.5),
+        "empty": np.zeros((0, 3), dtype="<u2"),
+        "bool-3d": np.arange(24).reshape(2, 3, 4) % 3 == 0,
+        "unicode": np.array(["a", "βγ", ""], dtype="<U2"),
+        "complex": np.array([1 + 2j, -3.5j], dtype="<c8"),
+    }
+    for name, a in arrays.items():
+        import io
+        f = io.BytesIO()
+        np.save(f, a)
+        data = f.getvalue()
+        for key in [None, "::-1"] if a.ndim else [None]:
+            args = [] if key is None else ["--slice", key]
+            loaded = np.load(io.BytesIO(data))
+            k = key_of(key)
+            base_strides = cpython_strides(loaded.shape, loaded.dtype.itemsize, "F" if np.isfortran(loaded) else "C")
+            shape, strides = sliced_strides(loaded.shape, base_strides, k)
+            values = nested_json_items(loaded[k], len(shape), loaded.dtype)
+            obj = {"format": None, "shape": shape, "strides": strides, "values": values}
+            w.write(f"npy-{name}{'' if key is None else '-sliced'}", file=data.hex(), args=args,
+                    expected=json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False))
+
+
+def generate(out_dir):
+    with CaseWriter(out_dir, "bufview.jsonl", "bufview-dump") as w:
+        dump_cases(w)
