@@ -17,7 +17,7 @@ namespace BufferProtocol.Formats;
 /// <c>byte[]</c> value can still be mutated by whoever holds it, which the record cannot prevent.
 /// </para>
 /// <para>
-/// <see cref="ToString"/> gives a Python-like text: <c>(x=1.5, y=-2)</c>, unnamed fields without <c>name=</c>.
+/// <see cref="ToString"/> gives a Python-like text: <c>(x=1.5, y=-2.0)</c>, unnamed fields without <c>name=</c>.
 /// </para>
 /// </remarks>
 public sealed class BufferRecord : IReadOnlyList<object?>, IEquatable<BufferRecord>
@@ -160,7 +160,7 @@ public sealed class BufferRecord : IReadOnlyList<object?>, IEquatable<BufferReco
     /// <param name="right">A record or null.</param>
     public static bool operator !=(BufferRecord? left, BufferRecord? right) => !(left == right);
 
-    /// <summary>A Python-like text: <c>(x=1.5, y=-2)</c>.</summary>
+    /// <summary>A Python-like text: <c>(x=1.5, y=-2.0)</c>.</summary>
     public override string ToString()
     {
         var text = new System.Text.StringBuilder("(");
