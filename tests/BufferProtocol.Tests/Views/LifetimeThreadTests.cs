@@ -39,9 +39,9 @@ public class LifetimeThreadTests
     public void Use_after_release_throws_ObjectDisposedException_on_another_thread()
     {
         var m = new MemoryView(new ByteBuffer([1, 2, 3]));
-        OnAnotherThread(m.Release);
+        ThreadRace.OnAnotherThread(m.Release);
         var errors = 0;
-        OnAnotherThread(() => errors = new Action[]
+        ThreadRace.OnAnotherThread(() => errors = new Action[]
         {
             () => m.ToList(), () => _ = m[0], () => m.ToBytes(), () => _ = m[1..], () => m.Cast("b"), () => _ = m.Rank,
         }.Count(a => Assert.ThrowsAny<ObjectDisposedException>(a) is not null));
@@ -54,32 +54,7 @@ public class LifetimeThreadTests
         for (var round = 0; round < 60; round++)
         {
             var exporter = FreedOnRelease(out var m);
-            using var start = new Barrier(4);
-            var failures = new Exception?[3];
-            var readers = Enumerable.Range(0, 3).Select(r => new Thread(() =>
-            {
-                start.SignalAndWait();
-                try
-                {
-                    for (var reads = 0; ; reads++)
-                    {
-                        Read(m, reads + r);
-                    }
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-                catch (Exception e)
-                {
-                    failures[r] = e;
-                }
-            })).ToArray();
-            Array.ForEach(readers, t => t.Start());
-            start.SignalAndWait();
-            Thread.SpinWait(round * 500);
-            m.Release();
-            Array.ForEach(readers, t => t.Join());
-            Assert.All(failures, Assert.Null);
+            ThreadRace.ReadersAgainstRelease(3, round * 500, (r, n) => Read(m, n + r), m.Release);
             Assert.Equal(0, exporter.ExportCount);
         }
     }
@@ -111,35 +86,13 @@ public class LifetimeThreadTests
         }
     }
 
-    private static void OnAnotherThread(Action action)
-    {
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            throw new InvalidOperationException("the action failed on its thread", failure);
-        }
-    }
-
     [Fact]
     public void A_lease_keeps_the_memory_until_it_ends_even_across_a_release()
     {
         var exporter = FreedOnRelease(out var m);
         using (var lease = m.Lease())
         {
-            OnAnotherThread(m.Release);
+            ThreadRace.OnAnotherThread(m.Release);
             Assert.True(m.IsReleased);
             Assert.Equal(1, exporter.ExportCount);
             Assert.Equal(Items * 4, lease.Bytes.Length);
