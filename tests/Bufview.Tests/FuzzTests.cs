@@ -45,15 +45,27 @@ public class FuzzTests
         var random = new byte[4096];
         rng.NextBytes(random);
         files.Add(Cli.File("fuzz-random.bin", random));
-        string[] commands = ["dump", "inspect", "dump", "inspect", "layout", "bogus"];
+        string[] commands = ["dump", "inspect", "convert", "dump", "inspect", "convert", "layout", "bogus"];
+        string[] outputs = [Path.Combine(dir, "out.npy"), Path.Combine(dir, "out.bin"), dir, Path.Combine(dir, "no", "x.npy"), "", files[2]];
         int failures = 0;
         var problems = new List<string>();
-        for (int run = 0; run < 400; run++)
+        for (int run = 0; run < 600; run++)
         {
             var args = new List<string> { Pick(rng, commands) };
             if (args[0] != "layout" || rng.Next(2) == 0)
             {
                 args.Add(Pick(rng, files) + (rng.Next(12) == 0 ? ":a" : ""));
+            }
+            if (args[0] == "convert")
+            {
+                args.Add(Pick(rng, outputs));
+                foreach (var (option, values) in new[] { ("--to-format", Formats), ("--to-order", ["C", "F", "x"]), ("--from", ["raw", "npy", "zip"]), ("--to", ["raw", "npy", "x"]) })
+                {
+                    if (rng.Next(3) == 0)
+                    {
+                        args.AddRange([option, Pick(rng, values)]);
+                    }
+                }
             }
             if (rng.Next(4) != 0)
             {
@@ -75,7 +87,7 @@ public class FuzzTests
             {
                 args.AddRange(["--order", Pick(rng, ["C", "F", "f", "x"])]);
             }
-            foreach (string flag in new[] { "--json", "--csv", "--all", "--layout", "--limit=3", "--limit=0", "--limit=-1", "--member=a", "--bogus" })
+            foreach (string flag in new[] { "--json", "--csv", "--all", "--layout", "--limit=3", "--limit=0", "--limit=-1", "--member=a", "--bogus", "--quiet" })
             {
                 if (rng.Next(7) == 0)
                 {
@@ -95,6 +107,7 @@ public class FuzzTests
             }
         }
         Assert.True(failures == 0, string.Join("\n\n", problems.Take(10)));
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories).Concat(Directory.GetFiles(Cli.Scratch, ".*.tmp")));
     }
 
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];

@@ -188,6 +188,20 @@ public class LayoutCommandTests
     }
 
     [Fact]
+    public void Shape_adds_a_picture_of_an_array_and_its_strides()
+    {
+        var (exit, output, _) = Run("layout", "T{<h:x:<h:y:}", "--shape", "2,3", "--order", "F");
+        Assert.Equal(0, exit);
+        Assert.Contains("  an array of shape (2, 3) in Fortran order: strides (4, 8), 24 bytes\n", output, StringComparison.Ordinal);
+        Assert.Contains("    bytes  AABBAABBAABBAABBAABBAABB\n    item   0,0 1,0 0,1 1,1 0,2 1,2\n", output, StringComparison.Ordinal);
+        Assert.Contains("  item [i, j] starts at byte 0 + 4·i + 8·j of the data\n", output, StringComparison.Ordinal);
+        var (_, json, _) = Run("layout", "--json", "<i", "-s", "2,3");
+        Assert.EndsWith(",\"shape\":[2,3],\"strides\":[12,4]}\n", json, StringComparison.Ordinal);
+        Assert.Equal(1, Run("layout", "i", "--shape", "-1,3").Exit);
+        Assert.Equal(2, Run("layout", "i", "--order", "F").Exit);
+    }
+
+    [Fact]
     public void The_built_program_runs_the_layout_command()
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "bufview.dll");

@@ -11,6 +11,11 @@ Suites (bufview.jsonl):
   by field name). Values come from NumPy (``np.ndarray`` over the bytes with the dtype of the PEP 3118 format, sliced
   with the same key); shape and strides from a void array with CPython's contiguous strides, sliced the same way.
   ``format`` is null for ``.npy`` inputs (the header's dtype as a format is checked by the npy suite).
+* ``bufview-convert``: ``bufview convert IN OUT ...`` — ``input`` (hex of IN: raw bytes or ``np.save``'s bytes),
+  ``input_name`` and ``output_name`` (their file names: ``.npy`` or ``.bin``), ``args`` (after ``convert IN OUT``) and
+  ``expected`` (hex of OUT): ``np.save`` of the array — in the order asked, ``np.ascontiguousarray`` /
+  ``np.asfortranarray`` — after ``astype`` to the target format, or its ``tobytes(order)`` for raw output. Values are
+  chosen so that every conversion is exact in NumPy's sense (integers in range, floats truncated toward zero).
 """
 import json
 import random
@@ -278,6 +283,115 @@ def dump_cases(w):
                     expected=json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False))
 
 
+def npy_bytes(a):
+    import io
+    f = io.BytesIO()
+    np.save(f, a)
+    return f.getvalue()
+
+
+# (PEP 3118 or typestr as given to --to-format, NumPy dtype) pairs.
+NUMERIC = [("b", "i1"), ("B", "u1"), ("<h", "<i2"), (">h", ">i2"), ("<H", "<u2"), ("<i", "<i4"), (">i", ">i4"),
+           ("<I", "<u4"), ("<q", "<i8"), (">q", ">i8"), ("<Q", "<u8"), ("<e", "<f2"), (">e", ">f2"), ("<f", "<f4"),
+           (">f", ">f4"), ("<d", "<f8"), (">d", ">f8"), ("?", "?"), ("<Zf", "<c8"), (">Zd", ">c16")]
+TYPESTRS = ["<f8", ">f8", "f8", "i4", ">i2", "u1", "<f4", "f2", "?", "c16"]
+
+
+def convert_values(rng, source, target, n):
+    """n values of NumPy dtype ``source`` that convert exactly to ``target`` in NumPy's sense."""
+    s, t = np.dtype(source), np.dtype(target)
+    if s.kind == "b":
+        return np.asarray([rng.random() < 0.5 for _ in range(n)], dtype=s)
+    if t.kind in "iu":
+        lo, hi = np.iinfo(t).min, np.iinfo(t).max
+        if s.kind in "iu":
+            lo, hi = max(lo, np.iinfo(s).min), min(hi, np.iinfo(s).max)
+            return np.asarray([rng.randint(lo, hi) for _ in range(n)], dtype=s)
+        if s.kind == "f":
+            lim = min(hi, np.finfo(s).max, 2**53) * 0.9
+            lo = max(lo, -lim)
+            vals = [rng.uniform(lo, min(hi, lim)) if rng.random() < 0.5 else rng.uniform(-3, 3) for _ in range(n)]
+            vals = [v if lo <= v else 0.0 for v in vals]
+            return np.asarray(vals, dtype=s)
+    if t.kind == "b":
+        if s.kind == "c":
+            return np.asarray([complex(rng.choice([0, 0, 1.5]), rng.choice([0, -2.0])) for _ in range(n)], dtype=s)
+        return np.asarray([rng.choice([0, 0, 1, 2, -1]) if s.kind in "iu" and s.kind != "u" else rng.choice([0, 1, 7]) for _ in range(n)], dtype=s)
+    if s.kind in "iu":
+        lo, hi = np.iinfo(s).min, np.iinfo(s).max
+        return np.asarray([rng.randint(lo, hi) for _ in range(n)], dtype=s)
+    if s.kind == "f":
+        specials = [0.0, -0.0, 1.5, -2.25, float("nan"), float("inf"), float("-inf"), 1e-3, 65519.0, 65520.0, 1e30, 3.4028235e38]
+        with np.errstate(over="ignore"):
+            return np.asarray([rng.choice(specials) if rng.random() < 0.4 else rng.uniform(-1e4, 1e4) for _ in range(n)], dtype=s)
+    return np.asarray([complex(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(n)], dtype=s)
+
+
+def convert_cases(w):
+    rng = random.Random(1234)
+    n = 0
+
+    def case(source, args, expected, source_npy, output_npy, tag=""):
+        nonlocal n
+        w.write(f"convert-{n:04d}{tag}", input=source.hex(), input_name="in.npy" if source_npy else "in.bin",
+                output_name="out.npy" if output_npy else "out.bin", args=args, expected=expected.hex())
+        n += 1
+
+    # raw -> .npy for every numeric and record format, C and Fortran input, with and without -1 extents.
+    for fmt in LEAF_FORMATS + RECORD_FORMATS:
+        dt = _dtype_from_pep3118(fmt)
+        data = valid_values(rng, fmt, 12)
+        for order in "CF":
+            a = np.ndarray((3, 4), dtype=dt, buffer=bytearray(data), order=order)
+            if dt.subdtype is not None:
+                continue  # spread into trailing axes by NumPy; checked below in C order only
+            case(data, ["--format", fmt, "--shape", "3,-1", "--order", order], npy_bytes(a), False, True)
+    a = np.ndarray((3, 4), dtype=_dtype_from_pep3118("(2,2)<h"), buffer=bytearray(valid_values(rng, "(2,2)<h", 12)))
+    case(a.tobytes(), ["--format", "(2,2)<h", "--shape", "3,4"], npy_bytes(a), False, True)
+    # .npy -> .npy in either order, .npy -> raw, raw -> raw, 0-d, empty, slices.
+    arrays = [np.arange(24, dtype="<f8").reshape(2, 3, 4) / 3, np.asfortranarray(np.arange(12, dtype=">i2").reshape(3, 4)),
+              np.array([(1, 2.5), (-3, np.nan)], dtype=[("id", "<i4"), ("x", ">f8")]), np.array(7, dtype="<u4"),
+              np.zeros((0, 3), dtype="<f4"), np.zeros((3, 0), dtype="<f4"), np.arange(10, dtype="u1")]
+    for a in arrays:
+        src = npy_bytes(a)
+        case(src, [], npy_bytes(a), True, True)
+        case(src, ["--to-order", "C"], npy_bytes(np.array(a, order="C")), True, True)  # (ascontiguousarray makes 0-d 1-d)
+        case(src, ["--to-order", "F"], npy_bytes(np.array(a, order="F")), True, True)
+        case(src, [], a.tobytes(order="F" if (a.flags.f_contiguous and not a.flags.c_contiguous) else "C"), True, False)
+        case(src, ["--to-order", "F"], a.tobytes(order="F"), True, False)
+        if a.ndim >= 1 and a.size:
+            for key in ["::-1", "1:", "..., ::2"] if a.ndim > 1 else ["::-1", "1::3"]:
+                k = key_of(key)
+                case(src, ["--slice", key, "--to-order", "C"], npy_bytes(np.ascontiguousarray(a[k])), True, True)
+    data = bytes(range(48))
+    a = np.ndarray((4, 3), dtype="<i4", buffer=bytearray(data), order="F")
+    case(data, ["--format", "<i", "--shape", "4,3", "--order", "F", "--to-order", "C"], a.tobytes(order="C"), False, False)
+    case(data, ["--format", "<i", "--shape", "4,3", "--to-order", "F", "--offset", "0"], np.ndarray((4, 3), "<i4", bytearray(data)).tobytes(order="F"), False, False)
+    case(data, ["--format", "<i", "--offset", "8", "--shape", "5,2"], npy_bytes(np.ndarray((5, 2), "<i4", bytearray(data), offset=8)), False, True)
+    # Element conversions: every pair of numeric formats (values NumPy converts exactly), typestr targets.
+    for source_fmt, source_dt in NUMERIC:
+        for target_fmt, target_dt in NUMERIC:
+            if source_fmt == target_fmt or (np.dtype(source_dt).kind == "c" and np.dtype(target_dt).kind not in "cb"):
+                continue
+            a = convert_values(rng, source_dt, target_dt, 6).reshape(2, 3)
+            with np.errstate(over="ignore", invalid="ignore"), __import__("warnings").catch_warnings():
+                __import__("warnings").simplefilter("ignore")
+                b = a.astype(target_dt)
+            case(npy_bytes(a), ["--to-format", target_fmt], npy_bytes(b), True, True)
+    for typestr in TYPESTRS:
+        a = np.arange(6, dtype="<f8").reshape(2, 3) * 1.5
+        with __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore")
+            b = a.astype(typestr if np.dtype(typestr).kind != "i" else typestr)
+        case(npy_bytes(a), ["--to-format", typestr, "--to-order", "F"], npy_bytes(np.asfortranarray(b)), True, True)
+    # Records: byte order of every field (through the codec), raw records to .npy.
+    rec = np.array([(1, 2.5, b"ab"), (-3, np.nan, b"xyz")], dtype=[("id", "<i4"), ("x", "<f8"), ("s", "S3")])
+    case(npy_bytes(rec), ["--to-format", "T{>i:id:>d:x:3s:s:}"], npy_bytes(rec.astype([("id", ">i4"), ("x", ">f8"), ("s", "S3")])), True, True)
+    case(npy_bytes(rec), ["--to-format", "T{>i:id:>d:x:3s:s:}"], rec.astype([("id", ">i4"), ("x", ">f8"), ("s", "S3")]).tobytes(), True, False)
+
+
 def generate(out_dir):
     with CaseWriter(out_dir, "bufview.jsonl", "bufview-dump") as w:
         dump_cases(w)
+        w.suite = "bufview-convert"
+        convert_cases(w)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BufferProtocol.Bufview.Conversion;
 using BufferProtocol.Bufview.Dump;
 using BufferProtocol.Bufview.Inspect;
 using BufferProtocol.Bufview.Layout;
@@ -57,6 +58,7 @@ internal static class BufviewApp
             LayoutCommand.Create(console),
             DumpCommand.Create(console),
             InspectCommand.Create(console),
+            ConvertCommand.Create(console),
         };
         root.SetAction(_ =>
         {
@@ -74,4 +76,5 @@ internal static class ExitCodes
     public const int InvalidInput = 1;
     public const int Usage = 2;
     public const int Internal = 3;
+    public const int Interrupted = 130;
 }

@@ -66,6 +66,30 @@ public sealed unsafe class NpyTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(ContiguityOrder.C)]
+    [InlineData(ContiguityOrder.Fortran)]
+    public void Strided_arrays_whose_slices_exceed_the_block_are_gathered_a_slice_of_a_slice_at_a_time(ContiguityOrder order)
+    {
+        // 2 rows (C) or columns (Fortran) of 2.5 million doubles after taking every other one: 20 MB each, more than the
+        // 16 MiB block, so one slice does not fit and the next axis is cut (this overflowed the stack before).
+        nint[] shape = order == ContiguityOrder.C ? [2, 5_000_000] : [5_000_000, 2];
+        using var source = NativeBuffer.Create<double>(shape, order);
+        var items = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(source.Bytes);
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = i;
+        }
+        using var view = new BufferProtocol.Views.MemoryView(source);
+        using var strided = order == ContiguityOrder.C ? view[":, ::2"] : view["::2, :"];
+        NpyFile.Save(PathOf("strided.npy"), strided, order);
+        using var array = NpyFile.Open(PathOf("strided.npy"));
+        Assert.Equal(order == ContiguityOrder.Fortran, array.Header.FortranOrder);
+        using var written = array.GetBuffer(BufferRequest.FullRO);
+        using var expected = strided.GetBuffer(BufferRequest.FullRO);
+        Assert.True(BufferCopy.ToArray(expected, order).AsSpan().SequenceEqual(BufferCopy.ToArray(written, order)));
+    }
+
     [Fact]
     public void ReadWrite_mappings_write_through_to_the_file_and_copy_on_write_ones_do_not()
     {

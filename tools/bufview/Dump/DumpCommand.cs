@@ -47,9 +47,9 @@ internal static class DumpCommand
         return command;
     }
 
-    public static Option<string?> SliceOption() => new("--slice")
+    public static Option<string?> SliceOption(string use = "showing") => new("--slice")
     {
-        Description = "A NumPy-style index applied before showing, e.g. \"1:3, ::-1\", \"..., 0\", \"::2\" (quote it)",
+        Description = $"A NumPy-style index applied before {use}, e.g. \"1:3, ::-1\", \"..., 0\", \"::2\" (quote it)",
         HelpName = "KEY",
     };
 

@@ -35,7 +35,8 @@ internal static class MemoryPicture
     /// <param name="layout">The view's layout (shape and strides).</param>
     /// <param name="first">Where the view's item 0 is, in bytes from the start of the data.</param>
     /// <param name="dataStart">Where the data starts in the file (for the address formula), or null.</param>
-    public static void Write(ConsoleSink console, BufferFormat format, BufferLayout layout, long first, long? dataStart)
+    /// <param name="fields">False to leave out the table of fields (when it has been shown already).</param>
+    public static void Write(ConsoleSink console, BufferFormat format, BufferLayout layout, long first, long? dataStart, bool fields = true)
     {
         var report = new LayoutReport(format);
         nint itemSize = layout.ItemSize;
@@ -125,7 +126,10 @@ internal static class MemoryPicture
             console.Output.WriteLine($"    … {high - end} more bytes");
         }
         console.Output.WriteLine();
-        WriteFields(console, report);
+        if (fields)
+        {
+            WriteFields(console, report);
+        }
         WriteWalk(console, layout, first, dataStart);
     }
 

@@ -2,8 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BufferProtocol.Bufview.Common;
+using BufferProtocol.Bufview.Inspect;
 using BufferProtocol.Bufview.Output;
 using BufferProtocol.Formats;
+using BufferProtocol.Layout;
 using Spectre.Console;
 
 namespace BufferProtocol.Bufview.Layout;
@@ -40,28 +43,52 @@ internal static class LayoutCommand
         {
             Description = "Print one JSON object per format per line: {format, itemsize, alignment, fields} or {format, error, position}",
         };
+        var shape = new Option<string?>("--shape", "-s")
+        {
+            Description = "Also picture an array of this shape (e.g. 2,3): which bytes belong to which item and how the strides walk the memory",
+            HelpName = "S",
+        };
+        var order = new Option<string?>("--order")
+        {
+            Description = "The array's memory order with --shape: C (default) or F",
+            HelpName = "C|F",
+        };
         var command = new Command("layout", "Show the memory layout of PEP 3118 format strings: item size, alignment, fields, a byte picture and the equivalent C# struct.")
         {
             formats,
             json,
+            shape,
+            order,
         };
-        command.SetAction(result =>
+        command.SetAction(result => CommandRunner.Run(console, () =>
         {
-            // No format starts with '-': before a "--", such a token is a mistyped option.
+            // No format starts with '-': before a "--", such a token is a mistyped option (option values aside).
+            var values = new HashSet<System.CommandLine.Parsing.Token>(
+                new[] { result.GetResult(shape), result.GetResult(order) }.SelectMany(r => r?.Tokens ?? []));
             foreach (var token in result.Tokens.TakeWhile(t => t.Type != System.CommandLine.Parsing.TokenType.DoubleDash))
             {
-                if (token.Type == System.CommandLine.Parsing.TokenType.Argument && token.Value.StartsWith('-'))
+                if (token.Type == System.CommandLine.Parsing.TokenType.Argument && token.Value.StartsWith('-') && !values.Contains(token))
                 {
                     console.Error.WriteLine($"bufview: unknown option '{token.Value}' (put formats that start with '-' after \"--\")");
                     return ExitCodes.Usage;
                 }
             }
-            return Run(result.GetValue(formats) ?? [], result.GetValue(json), console);
-        });
+            nint[]? arrayShape = result.GetValue(shape) is { } s ? Inputs.ParseShape(s) : null;
+            if (arrayShape is not null && arrayShape.Contains(-1))
+            {
+                throw new UserError("--shape of layout cannot infer a -1 extent: there is no file");
+            }
+            if (result.GetValue(order) is not null && arrayShape is null)
+            {
+                throw UserError.Usage("--order goes with --shape");
+            }
+            ContiguityOrder arrayOrder = result.GetValue(order) is { } o ? Inputs.ParseOrder(o) : ContiguityOrder.C;
+            return Run(result.GetValue(formats) ?? [], result.GetValue(json), console, arrayShape, arrayOrder);
+        }));
         return command;
     }
 
-    private static int Run(string[] formats, bool json, ConsoleSink console)
+    private static int Run(string[] formats, bool json, ConsoleSink console, nint[]? shape = null, ContiguityOrder order = ContiguityOrder.C)
     {
         bool anyInvalid = false;
         for (int i = 0; i < formats.Length; i++)
@@ -85,9 +112,10 @@ internal static class LayoutCommand
                 }
                 continue;
             }
+            BufferLayout? array = shape is null ? null : ArrayLayout(format, shape, order);
             if (json)
             {
-                console.Output.WriteLine(LayoutJson(text, format));
+                console.Output.WriteLine(LayoutJson(text, format, array));
             }
             else
             {
@@ -96,6 +124,13 @@ internal static class LayoutCommand
                     console.Output.WriteLine();
                 }
                 WriteHuman(console, text, new LayoutReport(format));
+                if (array is { } layout)
+                {
+                    console.Output.WriteLine();
+                    console.Output.WriteLine($"  an array of shape {Inputs.ShapeText(layout.Shape)} in {(order == ContiguityOrder.Fortran ? "Fortran" : "C")} order: strides {Inputs.ShapeText(layout.Strides)}, {layout.Length} bytes");
+                    console.Output.WriteLine();
+                    MemoryPicture.Write(console, format, layout, 0, null, fields: false);
+                }
             }
         }
         return anyInvalid ? ExitCodes.InvalidInput : ExitCodes.Success;
@@ -105,8 +140,20 @@ internal static class LayoutCommand
 
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
-    /// <summary>The <c>--json</c> object of a valid format (keys in the documented order).</summary>
-    public static string LayoutJson(string text, BufferFormat format) => Json(writer =>
+    private static BufferLayout ArrayLayout(BufferFormat format, nint[] shape, ContiguityOrder order)
+    {
+        try
+        {
+            return BufferLayout.Contiguous(format.ItemSize, shape, order);
+        }
+        catch (Exception e) when (e is ArgumentException or OverflowException)
+        {
+            throw new UserError($"--shape {Inputs.ShapeText(shape)} of \"{Inputs.Shorten(format.Text)}\" items: {UserError.MessageOf(e)}");
+        }
+    }
+
+    /// <summary>The <c>--json</c> object of a valid format (keys in the documented order; <c>shape</c> and <c>strides</c> with <c>--shape</c>).</summary>
+    public static string LayoutJson(string text, BufferFormat format, BufferLayout? array = null) => Json(writer =>
     {
         writer.WriteStartObject();
         writer.WriteString("format", text);
@@ -143,6 +190,21 @@ internal static class LayoutCommand
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        if (array is { } layout)
+        {
+            writer.WriteStartArray("shape");
+            foreach (nint extent in layout.Shape)
+            {
+                writer.WriteNumberValue(extent);
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("strides");
+            foreach (nint stride in layout.Strides)
+            {
+                writer.WriteNumberValue(stride);
+            }
+            writer.WriteEndArray();
+        }
         writer.WriteEndObject();
     });
 

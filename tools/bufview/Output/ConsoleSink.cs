@@ -22,6 +22,7 @@ internal sealed class ConsoleSink
             {
                 Ansi = AnsiSupport.Detect,
                 ColorSystem = ColorSystemSupport.Detect,
+                Interactive = InteractionSupport.Yes,
                 Out = new AnsiConsoleOutput(output),
             });
         }
@@ -82,6 +83,29 @@ internal sealed class ConsoleSink
             _ansi.Write(new Text(text, colour is { } c ? new Style(foreground: c) : Style.Plain));
         }
         _ansi.WriteLine();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar of <paramref name="total"/> units on a terminal (Spectre.Console;
+    /// nothing is shown when the output is redirected or <paramref name="show"/> is false). The work reports progress
+    /// through the callback it is given.
+    /// </summary>
+    public void Progress(string description, long total, bool show, Action<Action<long>> work)
+    {
+        if (_ansi is null || !show)
+        {
+            work(_ => { });
+            return;
+        }
+        _ansi.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: total);
+                work(done => task.Increment(done));
+                task.Value = total;
+            });
     }
 
     /// <summary>Writes a heading line (bold on a terminal).</summary>

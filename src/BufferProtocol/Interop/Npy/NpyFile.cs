@@ -185,17 +185,22 @@ public static class NpyFile
         }
     }
 
-    /// <summary>Gathers the items in <paramref name="order"/> a block of outer slices at a time (the slowest axis: first for C, last for Fortran).</summary>
-    private static void WriteBlocks(Stream stream, nint pointer, in BufferLayout layout, ContiguityOrder order, byte[] block)
+    /// <summary>
+    /// Gathers the items in <paramref name="order"/> a block of outer slices at a time (the slowest axis: first for C,
+    /// last for Fortran); when one slice alone is larger than the block, its slices along the next axis are gathered
+    /// instead (<paramref name="depth"/> axes are already fixed).
+    /// </summary>
+    private static void WriteBlocks(Stream stream, nint pointer, in BufferLayout layout, ContiguityOrder order, byte[] block, int depth = 0)
     {
-        if (layout.Length <= block.Length || layout.Rank == 0)
+        if (layout.Length <= block.Length || depth >= layout.Rank)
         {
+            // A single item larger than the block is gathered on its own.
             var span = layout.Length <= block.Length ? block.AsSpan(0, (int)layout.Length) : new byte[layout.Length];
             BufferCopy.ToContiguous(pointer, layout, span, order);
             stream.Write(span);
             return;
         }
-        var axis = order == ContiguityOrder.Fortran ? layout.Rank - 1 : 0;
+        var axis = order == ContiguityOrder.Fortran ? layout.Rank - 1 - depth : depth;
         var extent = layout.Shape[axis];
         var sliceBytes = layout.Length / extent;
         var perBlock = Math.Max(1, block.Length / sliceBytes);
@@ -203,7 +208,7 @@ public static class NpyFile
         {
             var count = Math.Min(perBlock, extent - start);
             var part = layout.Slice(axis, start, 1, count, out var delta);
-            WriteBlocks(stream, pointer + delta, part, order, block);
+            WriteBlocks(stream, pointer + delta, part, order, block, count == 1 ? depth + 1 : depth);
         }
     }
 }
