@@ -288,6 +288,50 @@ public static class ReadmeExamples
         // end-snippet
     }
 
+    public static void TypedViews()
+    {
+        // begin-snippet: TypedViews
+        // Items laid out elsewhere (here as NumPy lays out a structured array) read and written in place as Particle.
+        using var exporter = NativeBuffer.Create("T{3f:pos:f:mass:?:alive:3x}", BufferLayout.Contiguous(20, [4]), 0, 80);
+        using var records = new MemoryView(exporter);
+        using MemoryView<Particle> particles = records.AsTyped<Particle>();   // checked field by field, as Cython does
+        particles[1] = new Particle { Position = new Vector3(1, 2, 3), Mass = 0.5f, Alive = true };
+        Console.WriteLine(records[1]);
+
+        // The fast path: a lease hands out refs and spans, and keeps the memory alive until it is disposed.
+        using (MemoryViewLease<Particle> lease = particles.Lease())
+        {
+            foreach (ref Particle p in lease.Span)
+            {
+                p.Mass += 1;
+            }
+        }
+        using MemoryView<float> masses = particles.GetField<float>("mass");   // 20-byte steps, no copy
+        Console.WriteLine($"{masses}: {Format(masses.ToArray())}");
+
+        // Byte strides of any sign: a transposed, reversed view of doubles as a strided 2-D span.
+        using var native = NativeBuffer.Create<double>([3, 4]);
+        using var grid = MemoryView<double>.Create(native);
+        using var turned = grid.Transpose()[.., Slice.Reverse];
+        using (MemoryViewLease<double> lease = turned.Lease())
+        {
+            StridedSpan2D<double> span = lease.AsSpan2D();
+            span[0, 0] = 7;
+            Console.WriteLine($"{span.Height}×{span.Width}: row stride {span.RowStride}, column stride {span.ColumnStride} bytes");
+        }
+        Console.WriteLine(grid[2, 0]);
+
+        try
+        {
+            using var wrong = records.AsTyped<double>();
+        }
+        catch (ArgumentException e)
+        {
+            Console.WriteLine(e.Message);
+        }
+        // end-snippet
+    }
+
     public static void CopyEngine()
     {
         // begin-snippet: CopyEngine
