@@ -193,6 +193,28 @@ public class ConvertCommandTests
         Assert.Equal("byte swap", json.GetProperty("output").GetProperty("conversion").GetString());
     }
 
+    [Fact]
+    public void The_built_program_converts_and_inspects()
+    {
+        string dir = Dir("program");
+        string raw = Path.Combine(dir, "p.bin");
+        File.WriteAllBytes(raw, [.. Enumerable.Range(0, 6).SelectMany(i => BitConverter.GetBytes((short)i))]);
+        string npy = Path.Combine(dir, "p.npy");
+        var (exit, output, error) = Cli.RunProgram("convert", raw, npy, "--format", "<h", "--shape", "2,3", "--to-order", "F", "--to-format", ">i4");
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.StartsWith(npy + ": .npy, \">i\", shape (2, 3), Fortran order", output, StringComparison.Ordinal);
+        (exit, output, error) = Cli.RunProgram("inspect", npy, "--json");
+        Assert.Equal(0, exit);
+        JsonElement json = Cli.Json(output);
+        Assert.True(json.GetProperty("header").GetProperty("fortran_order").GetBoolean());
+        Assert.Equal("[[0,1,2],[3,4,5]]", json.GetProperty("values").GetRawText());
+        (exit, _, error) = Cli.RunProgram("convert", raw, npy, "--format", "<h", "--to-format", "T{");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("bufview: invalid --to-format \"T{\"", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(2, "is raw binary: give the item format with --format", "convert", "{raw}", "{dir}/o.npy")]
     [InlineData(1, "cannot open '{dir}/none.bin': no such file", "convert", "{dir}/none.bin", "{dir}/o.npy", "-f", "d")]

@@ -225,6 +225,27 @@ internal static class Inputs
         }
     }
 
+    /// <summary>Runs an operation that writes <paramref name="path"/>, turning I/O failures into a <see cref="UserError"/> naming it.</summary>
+    public static T GuardWrite<T>(string path, Func<T> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UserError($"cannot write '{Shorten(path)}': no such folder", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UserError($"cannot write '{Shorten(path)}': permission denied", e);
+        }
+        catch (IOException e)
+        {
+            throw new UserError($"cannot write '{Shorten(path)}': {e.Message}", e);
+        }
+    }
+
     /// <summary>Runs an operation on a <c>.npy</c> file or <c>.npz</c> archive, turning its refusals into a <see cref="UserError"/>.</summary>
     public static T GuardNumPy<T>(string path, Func<T> open)
     {

@@ -172,7 +172,7 @@ internal static class ConvertCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                WriteFile(output.TempPath, header, dataLength, pointer =>
+                WriteFile(output.TempPath, job.OutPath, header, dataLength, pointer =>
                 {
                     bool show = !job.Quiet && !job.Json && dataLength >= ProgressThreshold;
                     console.Progress($"{Path.GetFileName(job.OutPath)}", dataLength, show,
@@ -189,7 +189,7 @@ internal static class ConvertCommand
             }
             view.Dispose();
             source.Dispose(); // unmapped before the rename: IN and OUT may be the same file
-            Inputs.Guard(job.OutPath, () =>
+            Inputs.GuardWrite(job.OutPath, () =>
             {
                 output.Commit();
                 return 0;
@@ -249,11 +249,20 @@ internal static class ConvertCommand
     }
 
     /// <summary>Creates the file (header, then room for the data) and maps the data region for <paramref name="fill"/>.</summary>
-    private static void WriteFile(string path, byte[] header, long dataLength, Action<nint> fill)
+    private static void WriteFile(string path, string displayPath, byte[] header, long dataLength, Action<nint> fill)
     {
-        Inputs.Guard(path, () =>
+        Inputs.GuardWrite(displayPath, () =>
         {
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            // Allocated up front (posix_fallocate on Linux): a full disk is an error here, not a SIGBUS while the
+            // mapped output is written.
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                PreallocationSize = header.Length + dataLength,
+            };
+            using var stream = new FileStream(path, options);
             stream.Write(header);
             stream.SetLength(header.Length + dataLength);
             return 0;
@@ -262,12 +271,12 @@ internal static class ConvertCommand
         {
             return;
         }
-        using MappedFileExporter mapping = Inputs.Guard(path, () => MappedFileExporter.Open(path, MemoryMappedFileAccess.ReadWrite, header.Length, dataLength));
+        using MappedFileExporter mapping = Inputs.GuardWrite(displayPath, () => MappedFileExporter.Open(path, MemoryMappedFileAccess.ReadWrite, header.Length, dataLength));
         using (AcquiredBuffer target = mapping.GetBuffer(BufferRequest.Writable))
         {
             fill(target.Pointer);
         }
-        Inputs.Guard(path, () =>
+        Inputs.GuardWrite(displayPath, () =>
         {
             mapping.Flush();
             return 0;

@@ -45,6 +45,7 @@ internal static class MemoryPicture
         if (layout.IsEmpty || itemSize == 0)
         {
             console.Output.WriteLine(layout.IsEmpty ? "  (no items: the array covers no memory)" : "  (items of 0 bytes cover no memory)");
+            console.Output.WriteLine();
             WriteWalk(console, layout, first, dataStart);
             return;
         }
