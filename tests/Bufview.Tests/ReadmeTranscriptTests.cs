@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 using BufferProtocol.Exporters;
 using BufferProtocol.Interop.Npy;
 using BufferProtocol.Layout;
@@ -16,7 +17,7 @@ namespace BufferProtocol.Bufview.Tests;
 /// Fortran-ordered 4×3 array (what <c>np.save</c> writes for <c>(np.arange(12) * 0.25).reshape(3, 4).T</c>).
 /// With <c>BUFFERPROTOCOL_UPDATE_README=1</c> (<c>scripts/update-readme.sh</c>) the blocks are rewritten instead.
 /// </remarks>
-public sealed class ReadmeTranscriptTests
+public sealed partial class ReadmeTranscriptTests
 {
     private readonly string _folder = Cli.TempDirectory();
 
@@ -67,7 +68,7 @@ public sealed class ReadmeTranscriptTests
             session.Add(command);
             var words = Words(command[2..]);
             Assert.True(words.Count > 0 && words[0] == "bufview", $"not a bufview command: {command}");
-            var args = words.Skip(1).Select(w => File.Exists(Path.Combine(_folder, w)) ? Path.Combine(_folder, w) : w).ToArray();
+            var args = words.Skip(1).Select(w => FileName().IsMatch(w) ? Path.Combine(_folder, w) : w).ToArray();
             var (exit, output, error) = Cli.Run(args);
             var text = (output + error).Replace(_folder + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
             session.AddRange(text.TrimEnd('\n').Split('\n').Select(l => l.TrimEnd()));
@@ -78,6 +79,10 @@ public sealed class ReadmeTranscriptTests
         }
         return session;
     }
+
+    /// <summary>A file the session reads or writes (<c>grid.bin</c>, <c>out.npy</c>, <c>a.npz:name</c>): it lives in the scratch folder.</summary>
+    [GeneratedRegex(@"^[\w-]+\.(bin|npy|npz)(:\w+)?$")]
+    private static partial Regex FileName();
 
     /// <summary>Splits a command line as a POSIX shell would for these examples: words, "double" or 'single' quotes.</summary>
     private static List<string> Words(string line)
