@@ -31,7 +31,7 @@ public unsafe class CopyBenchmarks
     {
         public Config()
         {
-            AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(15).WithId("copy"));
+            AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(10).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(250)).WithId("copy"));
             WithOptions(ConfigOptions.DisableLogFile);
         }
     }
