@@ -11,9 +11,11 @@ Three suites:
 * ``array-interface`` (array-interface.jsonl): ``kind: "array"`` cases give ``__array_interface__`` (``typestr``,
   ``descr`` repr, ``shape``, ``strides``, ``readonly``) next to ``memoryview(array).format`` and ``itemsize``;
   ``kind: "typestr"`` cases give what ``np.dtype(typestr)`` makes of a typestr (``str`` and ``itemsize``, or the error).
-* ``npz`` (npz.jsonl): ``np.savez`` and ``np.savez_compressed`` archives (``file`` hex, ZIP timestamps pinned to
-  1980-01-01 so the bytes are deterministic) and, per member, ``name``, ``descr``, ``shape``, ``fortran_order`` and the
-  items in C order (``c_data`` hex).
+* ``npz`` (npz.jsonl): ``np.savez`` and ``np.savez_compressed`` archives written to a seekable stream and to one that
+  cannot seek (``file`` hex, ``compressed``, ``seekable``; NumPy dates every member 1980-01-01, so the bytes are
+  deterministic)
+  and, per member, ``name``, ``descr``, ``fortran_order``, the items in C order (``c_data`` hex), the member's own
+  bytes (``npy`` hex, what ``np.save`` writes) and the array as memory, like ``npy``.
 * ``dlpack-numpy`` (dlpack-numpy.jsonl): ``ndarray.__dlpack__()`` of arrays over the dtype matrix and layouts of
   interop-protocols §5.5, decoded through ctypes: ``export`` is ``{code, bits, lanes, ndim, shape, strides (elements,
   null for NULL), byte_offset, device}`` or the error; each case also gives the array as memory, like ``npy``.
@@ -22,9 +24,7 @@ import ctypes
 import io
 import os
 import tempfile
-import time
 import warnings
-from unittest import mock
 
 import numpy as np
 from numpy.lib import format as npformat
@@ -233,6 +233,26 @@ def write_dlpack(out_dir):
             w.write(name, export=outcome(lambda: decode_dlpack(a)), **array_fields(a))
 
 
+class _Unseekable(io.RawIOBase):
+    """A stream without tell/seek, as a pipe: zipfile then writes data descriptors after each member."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = io.BytesIO()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        return self.data.write(b)
+
+    def tell(self):
+        raise OSError("unseekable")
+
+    def seek(self, *args):
+        raise OSError("unseekable")
+
+
 def write_npz(out_dir):
     members = {
         "a": raw_array(np.dtype("<f8"), (2, 3)),
@@ -240,17 +260,22 @@ def write_npz(out_dir):
         "arr_0": raw_array(STRUCTURED_DTYPES["aligned"], (2,)),
         "empty": raw_array(np.dtype("|u1"), (0, 5)),
         "scalar": raw_array(np.dtype("<c16"), ()),
+        "strided_é": raw_array(np.dtype(">i4"), (4, 6))[::2, ::-3],
     }
-    described = [dict(name=k, descr=repr(npformat.dtype_to_descr(v.dtype)), shape=list(v.shape),
-                      fortran_order=bool(v.flags.f_contiguous and not v.flags.c_contiguous), c_data=v.tobytes("C").hex())
+    described = [dict(array_fields(v), name=k, descr=repr(npformat.dtype_to_descr(v.dtype)),
+                      fortran_order=bool(v.flags.f_contiguous and not v.flags.c_contiguous), c_data=v.tobytes("C").hex(),
+                      npy=saved(v).hex())
                  for k, v in members.items()]
-    epoch = time.struct_time((1980, 1, 1, 0, 0, 0, 1, 1, 0))
     with CaseWriter(out_dir, "npz.jsonl", "npz") as w:
-        for name, save in (("stored", np.savez), ("compressed", np.savez_compressed)):
-            f = io.BytesIO()
-            with mock.patch("time.localtime", return_value=epoch):
-                save(f, **members)
-            w.write(name, file=f.getvalue().hex(), members=described)
+        for name, save, compressed, seekable in (("stored", np.savez, False, True),
+                                                 ("compressed", np.savez_compressed, True, True),
+                                                 ("stored_unseekable", np.savez, False, False),
+                                                 ("compressed_unseekable", np.savez_compressed, True, False)):
+            f = io.BytesIO() if seekable else _Unseekable()
+            # No clock is read: zipf.open(name, 'w') makes a ZipInfo(name), dated 1980-01-01 00:00:00.
+            save(f, **members)
+            data = f.getvalue() if seekable else f.data.getvalue()
+            w.write(name, file=data.hex(), compressed=compressed, seekable=seekable, members=described)
 
 
 def generate(out_dir):

@@ -138,6 +138,17 @@ public static class NpyFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(buffer);
+        var plan = Plan(buffer, order);
+        plan.WriteTo(stream);
+        return plan.Header;
+    }
+
+    /// <summary>
+    /// Everything that can refuse a buffer, decided before a byte is written (so that a caller such as
+    /// <see cref="NpzWriter"/> can refuse an array without leaving half a member behind).
+    /// </summary>
+    internal static NpyPlan Plan(AcquiredBuffer buffer, ContiguityOrder order)
+    {
         var dataType = NumPyDType.FromBuffer(buffer.Format, buffer.Layout, out var layout);
         if (dataType.HasObjects)
         {
@@ -145,9 +156,21 @@ public static class NpyFile
         }
         var fortran = order == ContiguityOrder.Fortran || (order == ContiguityOrder.Any && layout.IsFContiguous && !layout.IsCContiguous);
         var header = NpyHeader.Create(dataType, layout.Shape, fortran);
-        stream.Write(header.ToBytes());
-        WriteData(stream, buffer.Pointer, layout, fortran ? ContiguityOrder.Fortran : ContiguityOrder.C);
-        return header;
+        return new NpyPlan(header, buffer.Pointer, layout, fortran ? ContiguityOrder.Fortran : ContiguityOrder.C);
+    }
+
+    /// <summary>A buffer accepted for writing: its header, and where and in which order its items are read.</summary>
+    internal readonly record struct NpyPlan(NpyHeader Header, nint Pointer, BufferLayout Layout, ContiguityOrder Order)
+    {
+        /// <summary>The size of the whole <c>.npy</c> file.</summary>
+        public long FileLength => Header.DataOffset + Layout.Length;
+
+        /// <summary>Writes the header, then the items a block at a time.</summary>
+        public void WriteTo(Stream stream)
+        {
+            stream.Write(Header.ToBytes());
+            WriteData(stream, Pointer, Layout, Order);
+        }
     }
 
     private static void CheckMappable(NpyHeader header)

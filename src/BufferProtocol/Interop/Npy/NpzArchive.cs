@@ -24,11 +24,6 @@ namespace BufferProtocol.Interop.Npy;
 /// </remarks>
 public sealed class NpzArchive
 {
-    private const uint LocalHeaderSignature = 0x04034b50;
-    private const uint CentralHeaderSignature = 0x02014b50;
-    private const uint EndSignature = 0x06054b50;
-    private const uint Zip64LocatorSignature = 0x07064b50;
-    private const uint Zip64EndSignature = 0x06064b50;
 
     private readonly string _path;
     private readonly Dictionary<string, Member> _members;
@@ -115,8 +110,13 @@ public sealed class NpzArchive
     private Member Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        // The exact name first, as np.load looks it up: the array "x.npy" is the member "x.npy.npy".
+        if (_members.TryGetValue(name, out var member))
+        {
+            return member;
+        }
         var key = name.EndsWith(".npy", StringComparison.Ordinal) ? name[..^4] : name;
-        return _members.TryGetValue(key, out var member) ? member : throw new KeyNotFoundException($"the archive has no array '{key}'");
+        return _members.TryGetValue(key, out member) ? member : throw new KeyNotFoundException($"the archive has no array '{key}'");
     }
 
     private static Stream OpenContent(FileStream stream, Member member)
@@ -142,7 +142,7 @@ public sealed class NpzArchive
         var end = -1;
         for (var i = tailLength - 22; i >= 0; i--)
         {
-            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == EndSignature)
+            if (BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i)) == ZipSignatures.End)
             {
                 end = i;
                 break;
@@ -169,7 +169,7 @@ public sealed class NpzArchive
         var entries = new List<(string Name, ushort Method, ushort Flags, long Size, long LocalOffset)>();
         for (long i = 0; i < count; i++)
         {
-            if (reader.ReadUInt32() != CentralHeaderSignature)
+            if (reader.ReadUInt32() != ZipSignatures.CentralHeader)
             {
                 throw new InvalidDataException($"corrupt ZIP central directory at entry {i}");
             }
@@ -198,7 +198,7 @@ public sealed class NpzArchive
         foreach (var (name, method, _, size, localOffset) in entries)
         {
             stream.Position = localOffset;
-            if (reader.ReadUInt32() != LocalHeaderSignature)
+            if (reader.ReadUInt32() != ZipSignatures.LocalHeader)
             {
                 throw new InvalidDataException($"corrupt ZIP local header for '{name}'");
             }
@@ -215,14 +215,14 @@ public sealed class NpzArchive
         Span<byte> locator = stackalloc byte[20];
         stream.Position = endPosition - 20;
         stream.ReadExactly(locator);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(locator) != Zip64LocatorSignature)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(locator) != ZipSignatures.Zip64Locator)
         {
             throw new InvalidDataException("the ZIP archive needs a ZIP64 end-of-central-directory locator and has none");
         }
         Span<byte> record = stackalloc byte[56];
         stream.Position = (long)BinaryPrimitives.ReadUInt64LittleEndian(locator[8..]);
         stream.ReadExactly(record);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Zip64EndSignature)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(record) != ZipSignatures.Zip64End)
         {
             throw new InvalidDataException("corrupt ZIP64 end-of-central-directory record");
         }
