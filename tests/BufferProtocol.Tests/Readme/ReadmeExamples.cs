@@ -4,6 +4,7 @@
 // begin-snippet: Usings
 using System.IO.MemoryMappedFiles;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text;
 using BufferProtocol.Copying;
@@ -13,6 +14,7 @@ using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Interop.Npy;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
+using BufferProtocol.Tensors;
 using BufferProtocol.Views;
 using static BufferProtocol.Formats.ItemValueComparer; // Format(value): Python-like text of values and lists
 // end-snippet
@@ -329,6 +331,39 @@ public static class ReadmeExamples
         {
             Console.WriteLine(e.Message);
         }
+        // end-snippet
+    }
+
+    public static void Tensors()
+    {
+        // begin-snippet: Tensors
+        // A typed view as a TensorSpan<T>: no copy; valid until the lease ends.
+        using var native = NativeBuffer.Create<float>([3, 4]);
+        using var grid = MemoryView<float>.Create(native);
+        grid.CopyFrom([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
+        using (var everyOther = grid[.., Slice.Every(2)])
+        using (MemoryViewLease<float> lease = everyOther.Lease())
+        {
+            TensorSpan<float> t = lease.AsTensorSpan();                 // byte strides (16, 8) -> element strides
+            Console.WriteLine($"strides [{string.Join(", ", t.Strides.ToArray())}], sum {Tensor.Sum<float>(t)}");
+        }
+
+        // A layout TensorSpan cannot describe is refused with the reason; ToTensor copies any layout.
+        using (var reversed = grid[Slice.Reverse, ..])
+        {
+            using (var lease = reversed.LeaseReadOnly())
+            {
+                Console.WriteLine(lease.TryAsReadOnlyTensorSpan(out _, out string? reason) ? "converted" : reason);
+            }
+            Tensor<float> copy = reversed.ToTensor();
+            Console.WriteLine($"copy[0, 0] = {copy[0, 0]}");
+        }
+
+        // The other way: a Tensor<T> as an exporter (pinned while exported; strides in bytes).
+        Tensor<double> tensor = Tensor.Create([1.0, 2, 3, 4, 5, 6], [2, 3]);
+        using var exporter = TensorExporter<double>.Create(Tensor.PermuteDimensions(tensor, [1, 0]));
+        using var view = new MemoryView(exporter);
+        Console.WriteLine($"{view}: {Format(view.ToList())}");
         // end-snippet
     }
 

@@ -13,7 +13,8 @@ namespace BufferProtocol.Views;
 /// <para><b>The guarantee, precisely.</b> Every reference, span and 2-D span the lease hands out is valid from the
 /// moment it is handed out until <see cref="Dispose"/>. The runtime cannot track spans, so the rule is the caller's:
 /// keep them inside the <c>using</c> block (the lease is a <c>ref struct</c>, so it cannot be stored on the heap or
-/// captured). After <see cref="Dispose"/> every member of this lease throws <see cref="ObjectDisposedException"/>.
+/// captured). After <see cref="Dispose"/> every member of this lease but <see cref="IsActive"/>,
+/// <see cref="Dispose"/> and <c>ToString</c> throws <see cref="ObjectDisposedException"/>.
 /// Disposing twice — also through a copy of the lease — is harmless; a lease that is never disposed keeps the view's
 /// memory acquired for good.</para>
 /// <para><b>Indices</b> are .NET indices, <c>0 ≤ i &lt; extent</c> (no negative wrap-around as in
@@ -57,10 +58,12 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
     public readonly BufferLayout Layout { get { EnsureActive(); return _layout; } }
 
     /// <summary>The number of dimensions.</summary>
-    public readonly int Rank => _layout.Rank;
+    /// <exception cref="ObjectDisposedException">The lease has ended.</exception>
+    public readonly int Rank { get { EnsureActive(); return _layout.Rank; } }
 
     /// <summary>The extent of each dimension.</summary>
-    public readonly ReadOnlySpan<nint> Shape => _shape;
+    /// <exception cref="ObjectDisposedException">The lease has ended.</exception>
+    public readonly ReadOnlySpan<nint> Shape { get { EnsureActive(); return _shape; } }
 
     /// <summary>The item at <paramref name="index"/> of a 1-dimensional view.</summary>
     /// <param name="index">0 ≤ index &lt; extent.</param>
