@@ -1,11 +1,10 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using BufferProtocol.Exporters;
 using BufferProtocol.Formats;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
+using BufferProtocol.Tensors.Interop;
 
 namespace BufferProtocol.Tensors;
 
@@ -17,22 +16,24 @@ namespace BufferProtocol.Tensors;
 /// </summary>
 /// <remarks>
 /// <para><b>Lifetime.</b> A tensor's array is pinned on the first export (<see cref="Tensor{T}.GetPinnedHandle"/>;
-/// the exported address is that of the tensor's first element, also for slices) and unpinned with the last, so it stays where consumers see it exactly while exported; disposing the exporter
-/// only stops further exports (the GC owns the array). An exporter made by <see cref="DangerousCreate(TensorSpan{T}, bool)"/>
-/// pins nothing: the caller guarantees that the span's memory stays valid and in place until the exporter is
-/// disposed and every export released.</para>
+/// the exported address is that of the tensor's first element, also for slices) and unpinned with the last, so it
+/// stays where consumers see it exactly while exported; a leaked export unpins once the exporter and its buffers are
+/// unreachable. Disposing the exporter stops further exports at once (<see cref="ObjectDisposedException"/>); live
+/// exports stay valid (the GC owns the array). An exporter made by
+/// <see cref="DangerousCreate(TensorSpan{T}, bool)"/> pins nothing: the caller guarantees that the span's memory stays
+/// valid and in place until the exporter is disposed and every export released.</para>
 /// <para><b>Writes.</b> A tensor is writable, so the export is writable unless created read-only; a broadcast
 /// dimension (stride 0) makes several positions one element, as in NumPy's broadcast arrays.</para>
 /// </remarks>
 /// <typeparam name="T">An unmanaged element type with a PEP 3118 format.</typeparam>
-public sealed unsafe class TensorExporter<T> : BufferExporter where T : unmanaged
+public sealed class TensorExporter<T> : BufferExporter where T : unmanaged
 {
     private readonly Tensor<T>? _tensor;
     private readonly nint _address;
     private readonly BufferLayout _layout;
     private readonly string _format;
     private readonly bool _readOnly;
-    private MemoryHandle _pin;
+    private TensorPin? _pin;
 
     private TensorExporter(Tensor<T>? tensor, nint address, BufferLayout layout, bool readOnly)
     {
@@ -79,8 +80,7 @@ public sealed unsafe class TensorExporter<T> : BufferExporter where T : unmanage
             throw new ArgumentException("the tensor span is not pinned: its memory could move under a consumer " +
                 "(make it over a pointer, a pinned tensor or native memory)", nameof(span));
         }
-        var address = (nint)Unsafe.AsPointer(ref Unsafe.AsRef(in TensorMarshal.GetReference(span)));
-        return new TensorExporter<T>(null, address, LayoutOf(span.Lengths, span.Strides), readOnly);
+        return new TensorExporter<T>(null, TensorMemory.AddressOf(span), LayoutOf(span.Lengths, span.Strides), readOnly);
     }
 
     /// <summary>The exported tensor, or null for an exporter over a span.</summary>
@@ -94,15 +94,15 @@ public sealed unsafe class TensorExporter<T> : BufferExporter where T : unmanage
     {
         if (_tensor is not null)
         {
-            _pin = _tensor.GetPinnedHandle();
+            _pin = TensorPin.Pin(_tensor);
         }
     }
 
     /// <inheritdoc />
     protected override void OnLastRelease()
     {
-        _pin.Dispose();
-        _pin = default;
+        _pin?.Free();
+        _pin = null;
     }
 
     /// <inheritdoc />
@@ -113,8 +113,7 @@ public sealed unsafe class TensorExporter<T> : BufferExporter where T : unmanage
     /// (<c>tensor.Slice(1..3, 1..3)</c>) System.Numerics.Tensors 10.0.0 returns the start of the whole array there (and
     /// from <c>GetPinnableReference</c>); the span's reference carries the slice's offset.
     /// </summary>
-    private static nint FirstElement(Tensor<T> tensor) =>
-        (nint)Unsafe.AsPointer(ref Unsafe.AsRef(in TensorMarshal.GetReference(tensor.AsReadOnlyTensorSpan())));
+    private static nint FirstElement(Tensor<T> tensor) => TensorMemory.AddressOf(tensor.AsReadOnlyTensorSpan());
 
     /// <summary>A description such as <c>TensorExporter&lt;Single&gt; itemsize 4, shape (2, 3), strides (12, 4)</c>.</summary>
     public override string ToString() => $"TensorExporter<{typeof(T).Name}> {_layout}";

@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using BufferProtocol.Layout;
+using BufferProtocol.Tensors.Interop;
 using BufferProtocol.Views;
 
 namespace BufferProtocol.Tensors;
@@ -18,7 +21,7 @@ namespace BufferProtocol.Tensors;
 ///       total = Tensor.Sum(t);
 /// </code>
 /// </remarks>
-public static unsafe class TypedViewTensorExtensions
+public static class TypedViewTensorExtensions
 {
     /// <summary>The lease's items as a read-only tensor span, when the layout allows.</summary>
     /// <typeparam name="T">The element type.</typeparam>
@@ -30,17 +33,10 @@ public static unsafe class TypedViewTensorExtensions
     public static bool TryAsReadOnlyTensorSpan<T>(this scoped in ReadOnlyMemoryViewLease<T> lease, out ReadOnlyTensorSpan<T> span,
         [NotNullWhen(false)] out string? reason) where T : unmanaged
     {
-        var layout = lease.Layout;
-        var rank = Math.Max(layout.Rank, 1);
-        Span<nint> lengths = stackalloc nint[rank];
-        Span<nint> strides = stackalloc nint[rank];
-        if (!TensorSpanLayout.TryConvert(layout, sizeof(T), lengths, strides, out var dataLength, out reason))
-        {
-            span = default;
-            return false;
-        }
-        span = new ReadOnlyTensorSpan<T>((T*)lease.Pointer, dataLength, lengths, strides);
-        return true;
+        // The tensor span is made writable (one constructor for both kinds of lease) and only handed out read-only.
+        var converts = TryCreate<T>(lease.Layout, lease.Pointer, out var writable, out reason);
+        span = writable;
+        return converts;
     }
 
     /// <summary>The lease's items as a read-only tensor span.</summary>
@@ -83,20 +79,8 @@ public static unsafe class TypedViewTensorExtensions
     /// <returns>True when the span was made.</returns>
     /// <exception cref="ObjectDisposedException">The lease has ended.</exception>
     public static bool TryAsTensorSpan<T>(this scoped in MemoryViewLease<T> lease, out TensorSpan<T> span, [NotNullWhen(false)] out string? reason)
-        where T : unmanaged
-    {
-        var layout = lease.Layout;
-        var rank = Math.Max(layout.Rank, 1);
-        Span<nint> lengths = stackalloc nint[rank];
-        Span<nint> strides = stackalloc nint[rank];
-        if (!TensorSpanLayout.TryConvert(layout, sizeof(T), lengths, strides, out var dataLength, out reason))
-        {
-            span = default;
-            return false;
-        }
-        span = new TensorSpan<T>((T*)lease.Pointer, dataLength, lengths, strides);
-        return true;
-    }
+        where T : unmanaged =>
+        TryCreate(lease.Layout, lease.Pointer, out span, out reason);
 
     /// <summary>The writable lease's items as a tensor span.</summary>
     /// <typeparam name="T">The element type.</typeparam>
@@ -121,5 +105,37 @@ public static unsafe class TypedViewTensorExtensions
         ArgumentNullException.ThrowIfNull(view);
         var shape = view.Rank == 0 ? [1] : view.Shape.ToArray();
         return Tensor.Create(view.ToArray(), shape);
+    }
+
+    /// <summary>
+    /// A new dense <see cref="Tensor{T}"/> holding a copy of an untyped view's items as <typeparamref name="T"/>, after
+    /// the same format check as <see cref="MemoryView.AsTyped{T}"/>; see <see cref="ToTensor{T}(MemoryView{T})"/>.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="view">The view.</param>
+    /// <returns>The tensor (it does not share memory with the view).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="view"/> is null.</exception>
+    /// <exception cref="ArgumentException">The view's format does not describe <typeparamref name="T"/>; the message says why.</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    public static Tensor<T> ToTensor<T>(this MemoryView view) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        using var typed = view.AsTyped<T>();
+        return typed.ToTensor();
+    }
+
+    /// <summary>A tensor span over a lease's items, by <see cref="TensorSpanLayout"/>'s rules.</summary>
+    private static bool TryCreate<T>(scoped in BufferLayout layout, nint pointer, out TensorSpan<T> span, [NotNullWhen(false)] out string? reason)
+        where T : unmanaged
+    {
+        Span<nint> lengths = stackalloc nint[Math.Max(layout.Rank, 1)];
+        Span<nint> strides = stackalloc nint[lengths.Length];
+        if (!TensorSpanLayout.TryConvert(layout, Unsafe.SizeOf<T>(), lengths, strides, out var dataLength, out reason))
+        {
+            span = default;
+            return false;
+        }
+        span = TensorMemory.CreateSpan<T>(pointer, dataLength, lengths, strides);
+        return true;
     }
 }

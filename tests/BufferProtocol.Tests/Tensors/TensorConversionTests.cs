@@ -144,4 +144,38 @@ public class TensorConversionTests
         {
         }
     }
+
+    [Fact]
+    public void Any_view_copies_to_a_tensor_after_the_format_check()
+    {
+        using var exporter = Grid();
+        using var m = new MemoryView(exporter);
+        using var transposed = m.Transpose();
+        var tensor = transposed.ToTensor<float>();
+        Assert.Equal([4, 3], tensor.Lengths.ToArray());
+        for (var i = 0; i < 4; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                Assert.Equal(10f * j + i, tensor[i, j]);     // Grid(): row r, column c holds 10 r + c
+            }
+        }
+        transposed[0, 0] = 99f;                              // a copy: the tensor keeps its values
+        Assert.Equal(0f, tensor[0, 0]);
+        var e = Assert.Throws<ArgumentException>(() => m.ToTensor<int>());
+        Assert.Contains("does not describe System.Int32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Released_views_give_no_tensor()
+    {
+        using var exporter = Grid();
+        var m = new MemoryView(exporter);
+        var v = m.AsTyped<float>();
+        m.Release();
+        Assert.Throws<ObjectDisposedException>(() => m.ToTensor<float>());
+        v.Release();
+        Assert.Throws<ObjectDisposedException>(() => v.ToTensor());
+        Assert.Equal(0, exporter.ExportCount);
+    }
 }

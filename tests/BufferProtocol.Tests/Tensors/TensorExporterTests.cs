@@ -1,8 +1,11 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BufferProtocol.Protocol;
 using BufferProtocol.Tensors;
+using BufferProtocol.Tests.TestSupport;
 using BufferProtocol.Views;
+using CsCheck;
 
 namespace BufferProtocol.Tests.Tensors;
 
@@ -137,5 +140,112 @@ public class TensorExporterTests
         using var oddLease = oddColumns.Lease();
         Assert.False(oddLease.TryAsTensorSpan(out _, out var reason));
         Assert.Contains("dimensions 1 and 0 overlap or interleave", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Disposal_stops_new_exports_and_waits_for_the_live_ones()
+    {
+        var tensor = Tensor.Create(new[] { 1, 2, 3, 4 }, [2, 2]);
+        var exporter = TensorExporter<int>.Create(tensor);
+        var view = MemoryView<int>.Create(exporter);
+        exporter.Dispose();
+        Assert.True(exporter.IsDisposed);
+        Assert.Throws<ObjectDisposedException>(() => exporter.GetBuffer(BufferRequest.Full));
+        Assert.Equal(4, view[1, 1]);                        // the live export still reads the tensor
+        view[0, 0] = 9;
+        Assert.Equal(9, tensor[0, 0]);
+        Assert.Equal(1, exporter.ExportCount);
+        view.Release();
+        Assert.Equal(0, exporter.ExportCount);
+        Assert.Throws<ObjectDisposedException>(() => view[0, 0]);
+    }
+
+    [Fact]
+    public void A_leaked_export_does_not_pin_an_unreachable_tensor_forever()
+    {
+        var array = LeakExport();
+        for (var i = 0; i < 5 && array.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        Assert.False(array.IsAlive);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static WeakReference LeakExport()
+        {
+            var data = new double[1000];
+            TensorExporter<double>.Create(Tensor.Create(data, [10, 100])).GetBuffer(BufferRequest.Full);
+            return new WeakReference(data);
+        }
+    }
+
+    /// <summary>A tensor made over an array with random lengths, a random order of dimensions, gaps and broadcasts.</summary>
+    public sealed record TensorSpec(nint[] Lengths, nint[] Strides, int Offset, bool Permute)
+    {
+        public override string ToString() =>
+            $"lengths ({string.Join(", ", Lengths)}), strides ({string.Join(", ", Strides)}), offset {Offset}, permute {Permute}";
+    }
+
+    private static readonly Gen<TensorSpec> Specs =
+        from rank in Gen.Int[1, 4]
+        from lengths in Gen.Frequency((1, Gen.Const(0)), (2, Gen.Const(1)), (12, Gen.Int[2, 4])).Array[rank]
+        from order in Gen.Int[0, 1000].Array[rank]
+        from gaps in Gen.Frequency((3, Gen.Const(1)), (1, Gen.Int[2, 3])).Array[rank]
+        from broadcast in Gen.Frequency((3, Gen.Const(-1)), (1, Gen.Int[0, rank - 1]))
+        from offset in Gen.Int[0, 3]
+        from permute in Gen.Bool
+        select Build(lengths, order, gaps, broadcast, offset, permute);
+
+    /// <summary>Element strides that interleave no dimensions: dense in a random order, each step times a gap.</summary>
+    private static TensorSpec Build(int[] lengths, int[] order, int[] gaps, int broadcast, int offset, bool permute)
+    {
+        var strides = new nint[lengths.Length];
+        nint step = 1;
+        foreach (var d in Enumerable.Range(0, lengths.Length).OrderBy(d => order[d]))
+        {
+            step *= gaps[d];
+            strides[d] = d == broadcast || lengths[d] <= 1 ? 0 : step;
+            step *= Math.Max(lengths[d], 1);
+        }
+        return new TensorSpec(lengths.Select(n => (nint)n).ToArray(), strides, offset, permute);
+    }
+
+    [Fact]
+    public void Random_tensors_export_every_element_where_the_tensor_has_it()
+    {
+        PropertyRunner.Check(Specs, spec =>
+        {
+            nint reach = 0;
+            for (var d = 0; d < spec.Lengths.Length; d++)
+            {
+                reach += (spec.Lengths[d] - 1) * spec.Strides[d];
+            }
+            var empty = spec.Lengths.Any(n => n == 0);
+            var values = Enumerable.Range(0, spec.Offset + (empty ? 0 : (int)reach + 1)).Select(i => 1000 + i).ToArray();
+            var tensor = Tensor.Create(values, spec.Offset, spec.Lengths, spec.Strides);
+            if (spec.Permute)
+            {
+                tensor = Tensor.PermuteDimensions(tensor, Enumerable.Range(0, spec.Lengths.Length).Reverse().ToArray());
+            }
+            using var exporter = TensorExporter<int>.Create(tensor);
+            using var view = MemoryView<int>.Create(exporter);
+            Assert.Equal(tensor.Lengths.ToArray(), view.Shape.ToArray());
+            Assert.Equal(tensor.Strides.ToArray().Select(s => s * sizeof(int)), view.Strides.ToArray());
+            var flat = new int[tensor.FlattenedLength];
+            tensor.FlattenTo(flat);
+            Assert.Equal(flat, view.ToArray());
+            foreach (var index in ReferenceCopy.Indices(view.Shape.ToArray(), fortran: false))
+            {
+                Assert.Equal(tensor[index], view[index]);
+            }
+            if (!empty)
+            {
+                // Writes through the export land in the tensor's array.
+                var last = view.Shape.ToArray().Select(n => n - 1).ToArray();
+                view[last] = -7;
+                Assert.Equal(-7, tensor[last]);
+            }
+        }, 300, stream: 43);
     }
 }

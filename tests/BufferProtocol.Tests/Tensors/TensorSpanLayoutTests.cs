@@ -63,6 +63,13 @@ public class TensorSpanLayoutTests
         {
             Assert.False(ok, $"{name} should be refused ({expected})");
             Assert.Contains(expected, reason, StringComparison.Ordinal);
+            // Where the byte strides are whole elements, TensorSpan itself must refuse them too.
+            if (byteStrides.All(s => s % itemSize == 0))
+            {
+                var candidate = byteStrides.Select((s, d) => shape[d] <= 1 ? 0 : s / itemSize).ToArray();
+                var reach = candidate.Select((s, d) => Math.Max(s, 0) * (shape[d] - 1)).Aggregate((nint)0, (a, b) => a + b);
+                Assert.False(Accepts(itemSize, reach + 1, shape, candidate), $"{name}: TensorSpan accepts what the rules refuse");
+            }
         }
         Assert.Equal(ok, TensorSpanLayout.CanConvert(layout, itemSize, out _));
     }

@@ -13,7 +13,7 @@ namespace BufferProtocol.Benchmarks.Views.Typed;
 /// One question: what does it cost to visit every item of a 2-D view of doubles, by each way the library offers,
 /// against a raw <see cref="Span{T}"/> loop? Each benchmark sums the 320 × 320 = 102 400 items in C order, of a
 /// C-contiguous view (<c>Contiguous</c>) and of every other column of a 320 × 640 array (<c>Strided</c>: stride 16
-/// bytes, no span). Ratios against <see cref="RawSpan"/> are the result; see docs/performance.md.
+/// bytes, no span). Ratios against <see cref="RawSpan"/> are the result; see docs/typed-views.md#performance.
 /// </summary>
 [Config(typeof(Config))]
 [MemoryDiagnoser]
