@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -194,7 +195,7 @@ public static class BufferCopy
             return 0;
         }
         CheckAddress(destination, nameof(destination));
-        return FromContiguousCore(ref CopyKernels.AsRef(destination), layout, source[..(int)length], order);
+        return FromContiguousCore(ref RawMemory.AsRef(destination), layout, source[..(int)length], order);
     }
 
     /// <summary>
@@ -305,7 +306,7 @@ public static class BufferCopy
         {
             if (source.Length > 0)
             {
-                CopyKernels.Move(ref CopyKernels.AsRef(destination.Pointer), ref CopyKernels.AsRef(source.Pointer), (nuint)source.Length);
+                CopyKernels.Move(ref RawMemory.AsRef(destination.Pointer), ref RawMemory.AsRef(source.Pointer), (nuint)source.Length);
             }
             return;
         }
@@ -469,12 +470,12 @@ public static class BufferCopy
             }
             var d = AcquiredBuffer.WalkPointer(destination, dst, index[..dst.Rank]);
             var s = AcquiredBuffer.WalkPointer(source, src, index);
-            CopyKernels.Move(ref CopyKernels.AsRef(d), ref CopyKernels.AsRef(s), itemSize);
+            CopyKernels.Move(ref RawMemory.AsRef(d), ref RawMemory.AsRef(s), itemSize);
         }
     }
 
     private static Operand OperandAt(nint address, BufferLayout layout) =>
-        new(ref CopyKernels.AsRef(address), layout.Strides, layout.SubOffsets);
+        new(ref RawMemory.AsRef(address), layout.Strides, layout.SubOffsets);
 
     private static string NormalFormat(string? format) =>
         format is null ? "B" : format.StartsWith('@') ? format[1..] : format;

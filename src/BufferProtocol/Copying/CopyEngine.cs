@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Copying;
 
@@ -224,16 +225,16 @@ internal static class CopyEngine
             strides[i] = length;
             length *= shape[i];
         }
-        var block = CopyKernels.Allocate(length);
+        var block = RawMemory.Allocate(length);
         try
         {
-            var temp = new Operand(ref CopyKernels.AsRef(block), strides);
+            var temp = new Operand(ref RawMemory.AsRef(block), strides);
             Copy(temp, src, shape, itemSize, VisitOrder.Free, disjoint: true);
             Copy(dst, temp, shape, itemSize, sharedItemsOrder, disjoint: true);
         }
         finally
         {
-            CopyKernels.Free(block);
+            RawMemory.Free(block);
         }
     }
 

@@ -2,14 +2,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Copying;
 
-// The copy kernels: the only code of the copy engine that touches memory, and the only `unsafe` code in it.
+// The copy kernels: the only code of the copy engine that touches memory.
 //
 // Everything works on `ref byte` rather than pointers, so managed memory (a Span<byte> over a byte[]) needs no
-// pinning and native memory is reached through AsRef. Two layers of static-abstract structs are plugged into one
-// loop each (style-anchors practice 10):
+// pinning and native memory is reached through RawMemory.AsRef (Interop/Memory, where the core's unsafe code lives).
+// Two layers of static-abstract structs are plugged into one loop each (style-anchors practice 10):
 //
 //   IElement        moves one item: Element<T> for item sizes 1/2/4/8/16 (one unaligned load and store),
 //                   ElementN for any other size; Element<ulong>/Element<uint> add SIMD transposes of 4x4 tiles.
@@ -349,8 +350,8 @@ internal static class Transpose
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, r * dsr + c * size), Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref src, r * size + c * ssc)));
 }
 
-/// <summary>Memory primitives of the copy engine: bulk moves, pointer reads for PIL layouts, temporary blocks.</summary>
-internal static unsafe class CopyKernels
+/// <summary>Memory primitives of the copy engine: bulk moves and pointer reads for PIL layouts.</summary>
+internal static class CopyKernels
 {
     /// <summary>
     /// The edge, in items, of the square tiles <see cref="TiledRows{TElement}"/> copies: small enough that the pages
@@ -359,14 +360,10 @@ internal static unsafe class CopyKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nint TileEdge(nint itemSize) => itemSize > 8 ? 32 : 64;
 
-    /// <summary>A reference to the byte at a native address (or inside a pinned object).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref byte AsRef(nint address) => ref Unsafe.AsRef<byte>((void*)address);
-
     /// <summary>PIL dereference: the pointer stored (unaligned) at <paramref name="slot"/>, plus <paramref name="subOffset"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ref byte Dereference(ref byte slot, nint subOffset) =>
-        ref Unsafe.Add(ref AsRef(Unsafe.ReadUnaligned<nint>(ref slot)), subOffset);
+        ref Unsafe.Add(ref RawMemory.AsRef(Unsafe.ReadUnaligned<nint>(ref slot)), subOffset);
 
     /// <summary>memmove: copies <paramref name="length"/> bytes, correct when the two ranges overlap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -381,10 +378,4 @@ internal static unsafe class CopyKernels
         }
         MemoryMarshal.CreateReadOnlySpan(ref src, (int)length).CopyTo(MemoryMarshal.CreateSpan(ref dst, (int)length));
     }
-
-    /// <summary>Allocates an uninitialised native block for a temporary copy (free with <see cref="Free"/>).</summary>
-    public static nint Allocate(nint length) => (nint)NativeMemory.Alloc((nuint)nint.Max(length, 1));
-
-    /// <summary>Frees a block from <see cref="Allocate"/>.</summary>
-    public static void Free(nint block) => NativeMemory.Free((void*)block);
 }

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -19,7 +20,7 @@ namespace BufferProtocol.Exporters;
 /// unmaps when the last export is released. Writes through <see cref="Bytes"/> or a writable export are the file's
 /// contents (for <see cref="MemoryMappedFileAccess.CopyOnWrite"/>, a private copy); <see cref="Flush"/> writes them back.</para>
 /// </remarks>
-public sealed unsafe class MappedFileExporter : BufferExporter
+public sealed class MappedFileExporter : BufferExporter
 {
     /// <summary>CPython's message when closing an exported mapping.</summary>
     public const string CloseRefused = "cannot close exported pointers exist";
@@ -37,17 +38,17 @@ public sealed unsafe class MappedFileExporter : BufferExporter
         _file = file;
         _ownsFile = ownsFile;
         _view = file.CreateViewAccessor(offset, length, access);
-        byte* p = null;
+        nint p;
         try
         {
-            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            p = RawMemory.AcquirePointer(_view.SafeMemoryMappedViewHandle);
         }
         catch
         {
             _view.Dispose();
             throw;
         }
-        _address = (nint)(p + _view.PointerOffset);
+        _address = p + (nint)_view.PointerOffset;
         _length = length;
         Offset = offset;
     }
@@ -69,7 +70,7 @@ public sealed unsafe class MappedFileExporter : BufferExporter
         get
         {
             ThrowIfDisposed();
-            return new Span<byte>((void*)_address, checked((int)_length));
+            return RawMemory.AsSpan(_address, checked((int)_length));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BufferProtocol.Formats;
 using BufferProtocol.Layout;
@@ -62,7 +63,7 @@ public static class MemoryExporter
 /// shape of another rank answers as <c>_testbuffer.ndarray</c> does (<see cref="BufferRequestRules.Apply"/>).</para>
 /// </remarks>
 /// <typeparam name="T">The unmanaged element type.</typeparam>
-public sealed unsafe class MemoryExporter<T> : BufferExporter where T : unmanaged
+public sealed class MemoryExporter<T> : BufferExporter where T : unmanaged
 {
     private readonly Memory<T> _memory;
     private readonly bool _readOnly;
@@ -75,12 +76,12 @@ public sealed unsafe class MemoryExporter<T> : BufferExporter where T : unmanage
         _format = format ?? ClrFormat.Of<T>();
         if (format is not null)
         {
-            ExportFormat.Validate(format, sizeof(T), nameof(format));
+            ExportFormat.Validate(format, Unsafe.SizeOf<T>(), nameof(format));
         }
         _memory = memory;
         _readOnly = readOnly;
         shape ??= [memory.Length];
-        _layout = BufferLayout.Contiguous(sizeof(T), shape);
+        _layout = BufferLayout.Contiguous(Unsafe.SizeOf<T>(), shape);
         if (_layout.ItemCount != memory.Length)
         {
             throw new ArgumentException($"shape {BufferLayout.Tuple(shape)} describes {_layout.ItemCount} items, but the memory holds {memory.Length}", nameof(shape));

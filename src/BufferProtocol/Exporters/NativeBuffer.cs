@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BufferProtocol.Formats;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -31,7 +33,7 @@ namespace BufferProtocol.Exporters;
 /// it is exported verbatim. (To hand a consumer a format the parser rejects, describe the memory with an
 /// <see cref="ExportSource"/> and answer with <see cref="BufferRequestRules"/> directly.)</para>
 /// </remarks>
-public sealed unsafe class NativeBuffer : BufferExporter
+public sealed class NativeBuffer : BufferExporter
 {
     /// <summary>The default alignment of the block: a cache line.</summary>
     public const int DefaultAlignment = 64;
@@ -93,7 +95,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
         get
         {
             ThrowIfDisposed();
-            return new Span<byte>((void*)_address, checked((int)_length));
+            return RawMemory.AsSpan(_address, checked((int)_length));
         }
     }
 
@@ -120,7 +122,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
     public static NativeBuffer Create<T>(ReadOnlySpan<nint> shape, ContiguityOrder order = ContiguityOrder.C, bool readOnly = false)
         where T : unmanaged
     {
-        var layout = BufferLayout.Contiguous(sizeof(T), shape, order);
+        var layout = BufferLayout.Contiguous(Unsafe.SizeOf<T>(), shape, order);
         return Create(ClrFormat.Of<T>(), layout, 0, layout.Length, readOnly);
     }
 
@@ -222,7 +224,7 @@ public sealed unsafe class NativeBuffer : BufferExporter
         var shape = dataLayout.Shape;
         var strides = dataLayout.Strides;
         var rank = dataLayout.Rank;
-        nint pointerSize = sizeof(nint);
+        nint pointerSize = IntPtr.Size;
         try
         {
             var tableSize = checked((shape[0] * pointerSize + 7) / 8 * 8);
@@ -316,10 +318,10 @@ public sealed unsafe class NativeBuffer : BufferExporter
         }
 
         var (owner, address) = allocator is null ? AllocateDefault(memoryLength, alignment) : allocator(memoryLength, alignment);
-        contents.CopyTo(new Span<byte>((void*)address, contents.Length));
+        contents.CopyTo(RawMemory.AsSpan(address, contents.Length));
         foreach (var slot in slots)
         {
-            *(nint*)(address + slot.Slot) = address + slot.Target;
+            RawMemory.Write(address + slot.Slot, address + slot.Target);
         }
         return new NativeBuffer(owner, address, memoryLength, offset, dataOffset, format, layout, readOnly, slots);
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Exporters;
 
@@ -7,7 +8,7 @@ namespace BufferProtocol.Exporters;
 /// <see cref="SafeHandle"/>, the block is freed by the finalizer when its owner is leaked instead of disposed, and
 /// never while a <see cref="SafeHandle.DangerousAddRef"/> is outstanding.
 /// </summary>
-internal sealed unsafe class NativeMemoryHandle : SafeHandle
+internal sealed class NativeMemoryHandle : SafeHandle
 {
     private readonly long _pressure;
 
@@ -17,10 +18,7 @@ internal sealed unsafe class NativeMemoryHandle : SafeHandle
     /// <exception cref="OutOfMemoryException">The allocation failed.</exception>
     public NativeMemoryHandle(nint length, nint alignment) : base(0, ownsHandle: true)
     {
-        var size = (nuint)Math.Max(length, 1);
-        var p = NativeMemory.AlignedAlloc(size, (nuint)alignment);
-        NativeMemory.Clear(p, size);
-        SetHandle((nint)p);
+        SetHandle(RawMemory.AlignedAllocZeroed(length, alignment));
         _pressure = length;
         if (_pressure > 0)
         {
@@ -34,7 +32,7 @@ internal sealed unsafe class NativeMemoryHandle : SafeHandle
     /// <inheritdoc />
     protected override bool ReleaseHandle()
     {
-        NativeMemory.AlignedFree((void*)handle);
+        RawMemory.AlignedFree(handle);
         if (_pressure > 0)
         {
             GC.RemoveMemoryPressure(_pressure);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Exporters;
 
@@ -12,7 +13,7 @@ namespace BufferProtocol.Exporters;
 /// the pin would keep the memory pinned for the life of the process. This object's finalizer releases the pin in that
 /// case (nothing managed can reach the export any more). Exporters release it explicitly on their last release.
 /// </remarks>
-internal sealed unsafe class PinnedHandle
+internal sealed class PinnedHandle
 {
     private GCHandle _handle;
     private MemoryHandle _memoryHandle;
@@ -27,7 +28,7 @@ internal sealed unsafe class PinnedHandle
     private PinnedHandle(MemoryHandle handle)
     {
         _memoryHandle = handle;
-        Address = (nint)handle.Pointer;
+        Address = RawMemory.AddressOf(handle);
     }
 
     ~PinnedHandle() => Free();

@@ -1,3 +1,4 @@
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Protocol;
@@ -20,7 +21,7 @@ namespace BufferProtocol.Protocol;
 /// <c>PyMemoryView_FromBuffer</c> reconstructs missing pieces: no shape means <c>Length / ItemSize</c> items in one
 /// dimension, no strides means C-contiguous.</para>
 /// </remarks>
-public sealed unsafe class AcquiredBuffer : IDisposable
+public sealed class AcquiredBuffer : IDisposable
 {
     private readonly nint _pointer;
     private readonly nint _length;
@@ -123,7 +124,7 @@ public sealed unsafe class AcquiredBuffer : IDisposable
     {
         ThrowIfReleased();
         ThrowIfNotContiguous();
-        return new ReadOnlySpan<byte>((void*)_pointer, checked((int)_length));
+        return RawMemory.AsReadOnlySpan(_pointer, checked((int)_length));
     }
 
     /// <summary>
@@ -139,7 +140,7 @@ public sealed unsafe class AcquiredBuffer : IDisposable
             throw new InvalidOperationException("the buffer is read-only");
         }
         ThrowIfNotContiguous();
-        return new Span<byte>((void*)_pointer, checked((int)_length));
+        return RawMemory.AsSpan(_pointer, checked((int)_length));
     }
 
     /// <summary>
@@ -299,7 +300,7 @@ public sealed unsafe class AcquiredBuffer : IDisposable
 
     internal static nint WalkPointer(nint pointer, in BufferLayout layout, ReadOnlySpan<nint> indices)
     {
-        var p = (byte*)pointer;
+        var p = pointer;
         var strides = layout.Strides;
         var sub = layout.SubOffsets;
         for (var i = 0; i < indices.Length; i++)
@@ -307,10 +308,10 @@ public sealed unsafe class AcquiredBuffer : IDisposable
             p += strides[i] * indices[i];
             if (!sub.IsEmpty && sub[i] >= 0)
             {
-                p = *(byte**)p + sub[i];
+                p = RawMemory.ReadPointer(p) + sub[i];
             }
         }
-        return (nint)p;
+        return p;
     }
 
     private void ThrowIfNotContiguous()

@@ -1,4 +1,5 @@
 using BufferProtocol.Formats;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Views;
 
@@ -8,7 +9,7 @@ namespace BufferProtocol.Views;
 /// become the view's: a value of the wrong kind is a <c>TypeError</c> (<see cref="InvalidCastException"/>), a value out
 /// of range a <c>ValueError</c> (<see cref="ArgumentException"/>).
 /// </summary>
-internal sealed unsafe class CodecItemAccessor : ItemAccessor
+internal sealed class CodecItemAccessor : ItemAccessor
 {
     private readonly ItemCodec _codec;
     private readonly int _size;
@@ -25,14 +26,14 @@ internal sealed unsafe class CodecItemAccessor : ItemAccessor
     public static ItemAccessor Create(BufferFormat format) => new CodecItemAccessor(ItemCodec.For(format));
 
     /// <inheritdoc/>
-    public override object? Read(byte* item) => _codec.Read(new ReadOnlySpan<byte>(item, _size));
+    public override object? Read(nint item) => _codec.Read(RawMemory.AsReadOnlySpan(item, _size));
 
     /// <inheritdoc/>
-    public override void Write(byte* item, object? value)
+    public override void Write(nint item, object? value)
     {
         try
         {
-            _codec.Write(new Span<byte>(item, _size), value);
+            _codec.Write(RawMemory.AsSpan(item, _size), value);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -45,5 +46,5 @@ internal sealed unsafe class CodecItemAccessor : ItemAccessor
     }
 
     /// <inheritdoc/>
-    public override object?[] Unpack(byte* item) => _codec.Unpack(new ReadOnlySpan<byte>(item, _size));
+    public override object?[] Unpack(nint item) => _codec.Unpack(RawMemory.AsReadOnlySpan(item, _size));
 }

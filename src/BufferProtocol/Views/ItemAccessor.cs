@@ -6,16 +6,16 @@ namespace BufferProtocol.Views;
 /// the item codec. Resolved once per view and format, then shared.
 /// </summary>
 /// <remarks>
-/// Pointers handed in address readable (for <see cref="Write"/>, writable) memory of at least the item size; the caller
+/// Addresses handed in point to readable (for <see cref="Write"/>, writable) memory of at least the item size; the caller
 /// has resolved strides and suboffsets and keeps the memory alive for the call.
 /// </remarks>
-internal abstract unsafe class ItemAccessor
+internal abstract class ItemAccessor
 {
     /// <summary>The native format character when items are read directly (CPython's fast path), else <c>'\0'</c>.</summary>
     public virtual char NativeCode => '\0';
 
     /// <summary>Reads the item at <paramref name="item"/> as a .NET value.</summary>
-    public abstract object? Read(byte* item);
+    public abstract object? Read(nint item);
 
     /// <summary>
     /// Converts <paramref name="value"/> and stores it at <paramref name="item"/>; converts completely before writing,
@@ -23,13 +23,13 @@ internal abstract unsafe class ItemAccessor
     /// </summary>
     /// <exception cref="InvalidCastException">A value of a type the format cannot hold (CPython's <c>TypeError</c>).</exception>
     /// <exception cref="ArgumentException">A value out of the format's range (CPython's <c>ValueError</c>).</exception>
-    public abstract void Write(byte* item, object? value);
+    public abstract void Write(nint item, object? value);
 
     /// <summary>The values <c>struct.unpack</c> would give for the item (equality compares these).</summary>
-    public virtual object?[] Unpack(byte* item) => [Read(item)];
+    public virtual object?[] Unpack(nint item) => [Read(item)];
 
     /// <summary>Reads <paramref name="count"/> items <paramref name="stride"/> bytes apart into <paramref name="into"/> (a row of <c>tolist</c>).</summary>
-    public virtual void ReadRow(byte* first, nint count, nint stride, List<object?> into)
+    public virtual void ReadRow(nint first, nint count, nint stride, List<object?> into)
     {
         for (nint i = 0; i < count; i++, first += stride)
         {
@@ -43,9 +43,9 @@ internal abstract unsafe class ItemAccessor
 /// (<c>'e'</c> in 3.11, <c>'w'</c>, <c>'x'</c>, ...): every access raises <c>NotImplementedError</c>, exactly when CPython's
 /// <c>unpack_single</c>/<c>pack_single</c> would — after the index has been resolved.
 /// </summary>
-internal sealed unsafe class UnsupportedItemAccessor(string message) : ItemAccessor
+internal sealed class UnsupportedItemAccessor(string message) : ItemAccessor
 {
-    public override object? Read(byte* item) => ViewErrors.NotImplemented<object?>(message);
+    public override object? Read(nint item) => ViewErrors.NotImplemented<object?>(message);
 
-    public override void Write(byte* item, object? value) => ViewErrors.NotImplemented(message);
+    public override void Write(nint item, object? value) => ViewErrors.NotImplemented(message);
 }

@@ -1,27 +1,28 @@
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Views;
 
 /// <summary>Receives the address of each item of a walk, in C order; returning false stops the walk.</summary>
-internal unsafe interface IItemVisitor
+internal interface IItemVisitor
 {
-    bool Visit(byte* item);
+    bool Visit(nint item);
 }
 
 /// <summary>Receives the addresses of the items at the same index of two walks of equal shape; false stops.</summary>
-internal unsafe interface IItemPairVisitor
+internal interface IItemPairVisitor
 {
-    bool Visit(byte* left, byte* right);
+    bool Visit(nint left, nint right);
 }
 
 /// <summary>
 /// The one N-dimensional item walk of the views (practice: write the loop once, plug operations in as structs): visits
 /// every item in C order, following strides and PIL suboffsets; the innermost dimension is a plain strided loop.
 /// </summary>
-internal static unsafe class ItemWalk
+internal static class ItemWalk
 {
     /// <summary>Visits every item of a layout at <paramref name="pointer"/>; false when a visitor stopped the walk.</summary>
-    public static bool ForEach<T>(byte* pointer, in BufferLayout layout, ref T visitor)
+    public static bool ForEach<T>(nint pointer, in BufferLayout layout, ref T visitor)
         where T : struct, IItemVisitor, allows ref struct
     {
         if (layout.IsEmpty)
@@ -36,7 +37,7 @@ internal static unsafe class ItemWalk
     }
 
     /// <summary>Visits the items of two layouts of the same shape pairwise; false when the visitor stopped the walk.</summary>
-    public static bool ForEachPair<T>(byte* left, in BufferLayout leftLayout, byte* right, in BufferLayout rightLayout, ref T visitor)
+    public static bool ForEachPair<T>(nint left, in BufferLayout leftLayout, nint right, in BufferLayout rightLayout, ref T visitor)
         where T : struct, IItemPairVisitor, allows ref struct
     {
         if (leftLayout.IsEmpty)
@@ -52,10 +53,10 @@ internal static unsafe class ItemWalk
     }
 
     /// <summary>The address of a dimension's entry after its suboffset is applied (CPython's <c>ADJUST_PTR</c>).</summary>
-    public static byte* Adjust(byte* pointer, ReadOnlySpan<nint> subOffsets, int dimension) =>
-        !subOffsets.IsEmpty && subOffsets[dimension] >= 0 ? *(byte**)pointer + subOffsets[dimension] : pointer;
+    public static nint Adjust(nint pointer, ReadOnlySpan<nint> subOffsets, int dimension) =>
+        !subOffsets.IsEmpty && subOffsets[dimension] >= 0 ? RawMemory.ReadPointer(pointer) + subOffsets[dimension] : pointer;
 
-    private static bool Walk<T>(byte* p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets, int dim, ref T visitor)
+    private static bool Walk<T>(nint p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets, int dim, ref T visitor)
         where T : struct, IItemVisitor, allows ref struct
     {
         var n = shape[dim];
@@ -77,7 +78,7 @@ internal static unsafe class ItemWalk
             }
             for (nint i = 0; i < n; i++, p += stride)
             {
-                if (!visitor.Visit(*(byte**)p + sub))
+                if (!visitor.Visit(RawMemory.ReadPointer(p) + sub))
                 {
                     return false;
                 }
@@ -86,7 +87,7 @@ internal static unsafe class ItemWalk
         }
         for (nint i = 0; i < n; i++, p += stride)
         {
-            if (!Walk(deref ? *(byte**)p + sub : p, shape, strides, subOffsets, dim + 1, ref visitor))
+            if (!Walk(deref ? RawMemory.ReadPointer(p) + sub : p, shape, strides, subOffsets, dim + 1, ref visitor))
             {
                 return false;
             }
@@ -94,7 +95,7 @@ internal static unsafe class ItemWalk
         return true;
     }
 
-    private static bool WalkPair<T>(byte* a, ReadOnlySpan<nint> aStrides, ReadOnlySpan<nint> aSub, byte* b, ReadOnlySpan<nint> bStrides,
+    private static bool WalkPair<T>(nint a, ReadOnlySpan<nint> aStrides, ReadOnlySpan<nint> aSub, nint b, ReadOnlySpan<nint> bStrides,
         ReadOnlySpan<nint> bSub, ReadOnlySpan<nint> shape, int dim, ref T visitor)
         where T : struct, IItemPairVisitor, allows ref struct
     {
@@ -117,8 +118,8 @@ internal static unsafe class ItemWalk
         var last = dim == shape.Length - 1;
         for (nint i = 0; i < n; i++, a += sa, b += sb)
         {
-            var pa = derefA ? *(byte**)a + aSub[dim] : a;
-            var pb = derefB ? *(byte**)b + bSub[dim] : b;
+            var pa = derefA ? RawMemory.ReadPointer(a) + aSub[dim] : a;
+            var pb = derefB ? RawMemory.ReadPointer(b) + bSub[dim] : b;
             if (last ? !visitor.Visit(pa, pb) : !WalkPair(pa, aStrides, aSub, pb, bStrides, bSub, shape, dim + 1, ref visitor))
             {
                 return false;

@@ -4,7 +4,7 @@ using BufferProtocol.Layout;
 namespace BufferProtocol.Views;
 
 // cast(format, shape), and the reshapes and transposes PEP 3118 views can do without copying.
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     private const string ByteFormats = "bBc";
 

@@ -4,7 +4,7 @@ using BufferProtocol.Layout;
 namespace BufferProtocol.Views;
 
 // tolist(), tobytes(order), hex(sep, bytes_per_sep): the view's items or bytes, copied out.
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     private const string HexDigits = "0123456789abcdef";
 
@@ -23,9 +23,9 @@ public sealed unsafe partial class MemoryView
             var items = Items;
             if (_layout.Rank == 0)
             {
-                return items.Read((byte*)_pointer);
+                return items.Read(_pointer);
             }
-            return ToListRecursive(items, (byte*)_pointer, 0);
+            return ToListRecursive(items, _pointer, 0);
         }
         finally
         {
@@ -33,7 +33,7 @@ public sealed unsafe partial class MemoryView
         }
     }
 
-    private List<object?> ToListRecursive(ItemAccessor items, byte* p, int dim)
+    private List<object?> ToListRecursive(ItemAccessor items, nint p, int dim)
     {
         var n = _layout.Shape[dim];
         var stride = _layout.Strides[dim];

@@ -3,7 +3,7 @@ using System.Collections;
 namespace BufferProtocol.Views;
 
 // Iteration (memory_iter), and 3.14's count() and index().
-public sealed unsafe partial class MemoryView : IEnumerable<object?>
+public sealed partial class MemoryView : IEnumerable<object?>
 {
     /// <summary>
     /// Iterates the first dimension: the items of a 1-D view; for an N-dimensional extended view the sub-views
@@ -168,5 +168,5 @@ public sealed unsafe partial class MemoryView : IEnumerable<object?>
     }
 
     /// <summary>The address of item <paramref name="i"/> (in range) of a 1-D view.</summary>
-    private byte* Item1D(nint i) => ItemWalk.Adjust((byte*)_pointer + i * _layout.Strides[0], _layout.SubOffsets, 0);
+    private nint Item1D(nint i) => ItemWalk.Adjust(_pointer + i * _layout.Strides[0], _layout.SubOffsets, 0);
 }

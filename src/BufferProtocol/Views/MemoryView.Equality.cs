@@ -1,12 +1,13 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
 namespace BufferProtocol.Views;
 
 // Value equality (memory_richcompare) and hashing (memory_hash).
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     /// <summary>
     /// CPython's <c>memoryview == memoryview</c>: equal when the shapes are equivalent (same rank, extents equal up to
@@ -47,7 +48,7 @@ public sealed unsafe partial class MemoryView
             {
                 // Symmetric: the stricter rules win when the modes differ (a CPython view never unpacks a format struct rejects).
                 var mode = _mode == MemoryViewMode.CPython || other._mode == MemoryViewMode.CPython ? MemoryViewMode.CPython : MemoryViewMode.Extended;
-                return ValuesEqual(mode, (byte*)_pointer, _layout, _format, (byte*)other._pointer, other._layout, other._format);
+                return ValuesEqual(mode, _pointer, _layout, _format, other._pointer, other._layout, other._format);
             }
             finally
             {
@@ -107,7 +108,7 @@ public sealed unsafe partial class MemoryView
             }
             using (buffer)
             {
-                return ValuesEqual(_mode, (byte*)_pointer, _layout, _format, (byte*)buffer.Pointer, buffer.Layout, buffer.Format ?? "B");
+                return ValuesEqual(_mode, _pointer, _layout, _format, buffer.Pointer, buffer.Layout, buffer.Format ?? "B");
             }
         }
         finally
@@ -173,7 +174,7 @@ public sealed unsafe partial class MemoryView
             {
                 ViewErrors.ValueError("memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
             }
-            var hash = HashBytes(_layout.IsCContiguous ? new ReadOnlySpan<byte>((void*)_pointer, checked((int)_layout.Length)) : ToBytes());
+            var hash = HashBytes(_layout.IsCContiguous ? RawMemory.AsReadOnlySpan(_pointer, checked((int)_layout.Length)) : ToBytes());
             _hash = hash;
             Volatile.Write(ref _hashState, 1);
             return hash;
@@ -207,7 +208,7 @@ public sealed unsafe partial class MemoryView
     }
 
     /// <summary>memory_richcompare after the released checks: shapes, then the fast path or struct unpacking.</summary>
-    private static bool ValuesEqual(MemoryViewMode mode, byte* v, in BufferLayout vLayout, string vFormat, byte* w, in BufferLayout wLayout, string wFormat)
+    private static bool ValuesEqual(MemoryViewMode mode, nint v, in BufferLayout vLayout, string vFormat, nint w, in BufferLayout wLayout, string wFormat)
     {
         if (!EquivalentShape(vLayout, wLayout))
         {
@@ -249,7 +250,7 @@ public sealed unsafe partial class MemoryView
         return fmt.Length == 1 && NativeItemAccessor.ExtendedCodes.Contains(fmt[0]) ? fmt[0] : '\0';
     }
 
-    private static bool NativeEqual(char code, byte* v, in BufferLayout vLayout, byte* w, in BufferLayout wLayout) => code switch
+    private static bool NativeEqual(char code, nint v, in BufferLayout vLayout, nint w, in BufferLayout wLayout) => code switch
     {
         'b' => Compare<sbyte>(v, vLayout, w, wLayout),
         'B' or 'c' or '?' => Compare<byte>(v, vLayout, w, wLayout),
@@ -265,7 +266,7 @@ public sealed unsafe partial class MemoryView
         _ => false,
     };
 
-    private static bool Compare<T>(byte* v, in BufferLayout vLayout, byte* w, in BufferLayout wLayout)
+    private static bool Compare<T>(nint v, in BufferLayout vLayout, nint w, in BufferLayout wLayout)
         where T : unmanaged, IEqualityOperators<T, T, bool>
     {
         var visitor = new TypedEqual<T>();
@@ -276,13 +277,13 @@ public sealed unsafe partial class MemoryView
     private struct TypedEqual<T> : IItemPairVisitor where T : unmanaged, IEqualityOperators<T, T, bool>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly bool Visit(byte* left, byte* right) => Unsafe.ReadUnaligned<T>(left) == Unsafe.ReadUnaligned<T>(right);
+        public readonly bool Visit(nint left, nint right) => RawMemory.Read<T>(left) == RawMemory.Read<T>(right);
     }
 
     /// <summary>Python <c>==</c> of the unpacked values of two items.</summary>
     private readonly struct UnpackedEqual(ItemAccessor left, ItemAccessor right) : IItemPairVisitor
     {
-        public bool Visit(byte* l, byte* r)
+        public bool Visit(nint l, nint r)
         {
             if (left.NativeCode != '\0' && right.NativeCode != '\0')
             {

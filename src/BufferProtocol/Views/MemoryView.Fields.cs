@@ -4,7 +4,7 @@ using BufferProtocol.Layout;
 namespace BufferProtocol.Views;
 
 // Record fields as views (NumPy's a['x']): the same memory, the field's format, the item's strides.
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     /// <summary>
     /// The names of the fields of a record format (<c>T{...}</c> or several named items), in order; unnamed fields

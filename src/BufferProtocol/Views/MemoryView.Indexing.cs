@@ -1,8 +1,10 @@
+using BufferProtocol.Interop.Memory;
+
 namespace BufferProtocol.Views;
 
 // Integer keys: m[i], m[i, j], m[()] — CPython's memory_subscript/memory_ass_sub for int-like keys and tuples of
 // them, in CPython's evaluation order (released → format → [read-only] → 0-d → sub-view → bounds → value).
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     /// <summary>
     /// The item at <paramref name="indices"/> (<c>m[i]</c>, <c>m[i, j]</c>; Python semantics: a negative index counts
@@ -42,7 +44,7 @@ public sealed unsafe partial class MemoryView
                 {
                     ViewErrors.ZeroDimIndexing();
                 }
-                return Items.Read((byte*)_pointer);
+                return Items.Read(_pointer);
             }
             if (_mode == MemoryViewMode.CPython)
             {
@@ -95,7 +97,7 @@ public sealed unsafe partial class MemoryView
                 {
                     ViewErrors.ZeroDimIndexing();
                 }
-                Items.Write((byte*)_pointer, value);
+                Items.Write(_pointer, value);
                 return;
             }
             if (indices.Length < rank || (indices.Length == 1 && rank > 1))
@@ -137,9 +139,9 @@ public sealed unsafe partial class MemoryView
     }
 
     /// <summary>The address of the item at a full index tuple (CPython's <c>ptr_from_tuple</c>): bounds, then suboffsets.</summary>
-    private byte* ItemPointer(ReadOnlySpan<nint> indices)
+    private nint ItemPointer(ReadOnlySpan<nint> indices)
     {
-        var p = (byte*)_pointer;
+        var p = _pointer;
         var shape = _layout.Shape;
         var strides = _layout.Strides;
         var sub = _layout.SubOffsets;
@@ -158,7 +160,7 @@ public sealed unsafe partial class MemoryView
             p += strides[d] * i;
             if (!sub.IsEmpty && sub[d] >= 0)
             {
-                p = *(byte**)p + sub[d];
+                p = RawMemory.ReadPointer(p) + sub[d];
             }
         }
         return p;

@@ -1,6 +1,7 @@
 using BufferProtocol.Copying;
 using BufferProtocol.Exporters;
 using BufferProtocol.Formats;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -8,7 +9,7 @@ namespace BufferProtocol.Views;
 
 // Slice keys: m[1:3], m[::-1, 2], m["1:3, ..."] and their assignment. An extended view follows NumPy's basic indexing
 // in every dimension; a CPython view slices the first dimension only, as memory_subscript does.
-public sealed unsafe partial class MemoryView
+public sealed partial class MemoryView
 {
     /// <summary>
     /// The view a key selects, without copying: integers pick one position and drop their dimension, slices keep it
@@ -112,7 +113,7 @@ public sealed unsafe partial class MemoryView
             {
                 // m[...] = value packs the item, as CPython does (an extended view could take a 0-d buffer too,
                 // but a value that happens to be a buffer would then change meaning).
-                Items.Write((byte*)_pointer, source);
+                Items.Write(_pointer, source);
                 return;
             }
             if (_layout.Rank == 0 && _mode == MemoryViewMode.CPython)
@@ -168,7 +169,7 @@ public sealed unsafe partial class MemoryView
         if (SelectsOneItem(key))
         {
             var (item, _) = Resolve(key);
-            Items.Write((byte*)item, source);
+            Items.Write(item, source);
             return;
         }
         // CPython acquires the rvalue before it looks at the key (a step of 0 with a non-buffer rvalue is a TypeError).
@@ -276,7 +277,7 @@ public sealed unsafe partial class MemoryView
             ViewErrors.ValueError($"memoryview: number of dimensions must not exceed {BufferLayout.MaxRank}");
         }
 
-        var dims = new Dimensions(_layout, (byte*)_pointer, newAxes);
+        var dims = new Dimensions(_layout, _pointer, newAxes);
         int position = 0, original = 0;
         foreach (var entry in key)
         {
@@ -304,7 +305,7 @@ public sealed unsafe partial class MemoryView
                     break;
             }
         }
-        return ((nint)dims.Pointer, dims.ToLayout(_layout.ItemSize));
+        return (dims.Pointer, dims.ToLayout(_layout.ItemSize));
     }
 
     /// <summary>The dimensions of a selection under construction, with CPython's PIL rules for moving the base.</summary>
@@ -317,7 +318,7 @@ public sealed unsafe partial class MemoryView
         private int _rank;
         private bool _empty;
 
-        public Dimensions(in BufferLayout layout, byte* pointer, int extra)
+        public Dimensions(in BufferLayout layout, nint pointer, int extra)
         {
             var capacity = layout.Rank + extra;
             _shape = new nint[capacity];
@@ -333,7 +334,7 @@ public sealed unsafe partial class MemoryView
             Pointer = pointer;
         }
 
-        public byte* Pointer { get; private set; }
+        public nint Pointer { get; private set; }
 
         public readonly ReadOnlySpan<nint> Shape => _shape[.._rank];
 
@@ -391,7 +392,7 @@ public sealed unsafe partial class MemoryView
                     // The first dimension dereferences now (CPython's sub-view of m[i]); an empty selection reads nothing.
                     if (!_empty)
                     {
-                        Pointer = *(byte**)Pointer + _subOffsets[0];
+                        Pointer = RawMemory.ReadPointer(Pointer) + _subOffsets[0];
                     }
                 }
                 else if (_subOffsets[dim - 1] < 0)

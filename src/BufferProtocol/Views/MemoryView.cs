@@ -33,7 +33,7 @@ namespace BufferProtocol.Views;
 /// consistent with it and never throws (it hashes the shape); <see cref="GetContentHash()"/> has CPython's
 /// <c>hash(memoryview)</c> rules.</para>
 /// </remarks>
-public sealed unsafe partial class MemoryView : IBufferExporter, IBufferReleaser, IDisposable, IEquatable<MemoryView>
+public sealed partial class MemoryView : IBufferExporter, IBufferReleaser, IDisposable, IEquatable<MemoryView>
 {
     // _state: bit 0 = released; the rest counts operations in progress (in units of 2), so one interlocked add both
     // enters an operation and tells whether the view was released.

@@ -1,3 +1,4 @@
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Views;
@@ -10,7 +11,7 @@ namespace BufferProtocol.Views;
 /// A lease is a <c>ref struct</c> so it cannot be stored on the heap; the pointer and spans it hands out are valid only
 /// until <see cref="Dispose"/>. A lease that is never disposed keeps its view's memory acquired for good.
 /// </remarks>
-public unsafe ref struct MemoryViewLease
+public ref struct MemoryViewLease
 {
     private MemoryView? _view;
 
@@ -38,7 +39,7 @@ public unsafe ref struct MemoryViewLease
         get
         {
             CheckContiguous();
-            return new ReadOnlySpan<byte>((void*)Pointer, checked((int)Layout.Length));
+            return RawMemory.AsReadOnlySpan(Pointer, checked((int)Layout.Length));
         }
     }
 
@@ -53,7 +54,7 @@ public unsafe ref struct MemoryViewLease
                 throw new InvalidOperationException("cannot modify read-only memory");
             }
             CheckContiguous();
-            return new Span<byte>((void*)Pointer, checked((int)Layout.Length));
+            return RawMemory.AsSpan(Pointer, checked((int)Layout.Length));
         }
     }
 

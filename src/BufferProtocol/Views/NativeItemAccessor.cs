@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Views;
 
@@ -19,7 +19,7 @@ namespace BufferProtocol.Views;
 /// double beyond its range without complaint, <c>e</c> refuses a finite value that overflows); <c>?</c> takes anything
 /// (its truthiness); <c>c</c> takes exactly a one-byte <c>byte[]</c>.</para>
 /// </remarks>
-internal sealed unsafe class NativeItemAccessor : ItemAccessor
+internal sealed class NativeItemAccessor : ItemAccessor
 {
     /// <summary>CPython 3.11's memoryview formats.</summary>
     public const string CPythonCodes = "cbB?hHiIlLqQnNfdP";
@@ -58,31 +58,31 @@ internal sealed unsafe class NativeItemAccessor : ItemAccessor
     };
 
     /// <inheritdoc/>
-    public override object? Read(byte* item) => _code switch
+    public override object? Read(nint item) => _code switch
     {
-        'b' => *(sbyte*)item,
-        'B' => *item,
-        'h' => Unsafe.ReadUnaligned<short>(item),
-        'H' => Unsafe.ReadUnaligned<ushort>(item),
-        'i' => Unsafe.ReadUnaligned<int>(item),
-        'I' => Unsafe.ReadUnaligned<uint>(item),
-        'l' => LongIs64 ? Unsafe.ReadUnaligned<long>(item) : Unsafe.ReadUnaligned<int>(item),
-        'L' => LongIs64 ? Unsafe.ReadUnaligned<ulong>(item) : Unsafe.ReadUnaligned<uint>(item),
-        'q' => Unsafe.ReadUnaligned<long>(item),
-        'Q' => Unsafe.ReadUnaligned<ulong>(item),
-        'n' => Unsafe.ReadUnaligned<nint>(item),
-        'N' or 'P' => Unsafe.ReadUnaligned<nuint>(item),
-        'e' => Unsafe.ReadUnaligned<Half>(item),
-        'f' => Unsafe.ReadUnaligned<float>(item),
-        'd' => Unsafe.ReadUnaligned<double>(item),
-        '?' => *item != 0,
-        'c' => new[] { *item },
+        'b' => RawMemory.Read<sbyte>(item),
+        'B' => RawMemory.Read<byte>(item),
+        'h' => RawMemory.Read<short>(item),
+        'H' => RawMemory.Read<ushort>(item),
+        'i' => RawMemory.Read<int>(item),
+        'I' => RawMemory.Read<uint>(item),
+        'l' => LongIs64 ? RawMemory.Read<long>(item) : RawMemory.Read<int>(item),
+        'L' => LongIs64 ? RawMemory.Read<ulong>(item) : RawMemory.Read<uint>(item),
+        'q' => RawMemory.Read<long>(item),
+        'Q' => RawMemory.Read<ulong>(item),
+        'n' => RawMemory.Read<nint>(item),
+        'N' or 'P' => RawMemory.Read<nuint>(item),
+        'e' => RawMemory.Read<Half>(item),
+        'f' => RawMemory.Read<float>(item),
+        'd' => RawMemory.Read<double>(item),
+        '?' => RawMemory.Read<byte>(item) != 0,
+        'c' => new[] { RawMemory.Read<byte>(item) },
         _ => throw new InvalidOperationException($"not a native code: {_code}"),
     };
 
     /// <inheritdoc/>
     /// <remarks>Switches on the format once per row instead of once per item.</remarks>
-    public override void ReadRow(byte* first, nint count, nint stride, List<object?> into)
+    public override void ReadRow(nint first, nint count, nint stride, List<object?> into)
     {
         switch (_code)
         {
@@ -100,40 +100,40 @@ internal sealed unsafe class NativeItemAccessor : ItemAccessor
         }
     }
 
-    private static void ReadRow<T>(byte* first, nint count, nint stride, List<object?> into) where T : unmanaged
+    private static void ReadRow<T>(nint first, nint count, nint stride, List<object?> into) where T : unmanaged
     {
         for (nint i = 0; i < count; i++, first += stride)
         {
-            into.Add(Unsafe.ReadUnaligned<T>(first));
+            into.Add(RawMemory.Read<T>(first));
         }
     }
 
     /// <inheritdoc/>
-    public override void Write(byte* item, object? value)
+    public override void Write(nint item, object? value)
     {
         switch (_code)
         {
-            case 'b': *(sbyte*)item = (sbyte)Integer(value, sbyte.MinValue, sbyte.MaxValue); break;
-            case 'B': *item = (byte)Integer(value, byte.MinValue, byte.MaxValue); break;
-            case 'h': Unsafe.WriteUnaligned(item, (short)Integer(value, short.MinValue, short.MaxValue)); break;
-            case 'H': Unsafe.WriteUnaligned(item, (ushort)Integer(value, ushort.MinValue, ushort.MaxValue)); break;
-            case 'i': Unsafe.WriteUnaligned(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
-            case 'I': Unsafe.WriteUnaligned(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
+            case 'b': RawMemory.Write(item, (sbyte)Integer(value, sbyte.MinValue, sbyte.MaxValue)); break;
+            case 'B': RawMemory.Write(item, (byte)Integer(value, byte.MinValue, byte.MaxValue)); break;
+            case 'h': RawMemory.Write(item, (short)Integer(value, short.MinValue, short.MaxValue)); break;
+            case 'H': RawMemory.Write(item, (ushort)Integer(value, ushort.MinValue, ushort.MaxValue)); break;
+            case 'i': RawMemory.Write(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
+            case 'I': RawMemory.Write(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
             case 'l' when LongIs64:
-            case 'q': Unsafe.WriteUnaligned(item, (long)Integer(value, long.MinValue, long.MaxValue)); break;
-            case 'l': Unsafe.WriteUnaligned(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
+            case 'q': RawMemory.Write(item, (long)Integer(value, long.MinValue, long.MaxValue)); break;
+            case 'l': RawMemory.Write(item, (int)Integer(value, int.MinValue, int.MaxValue)); break;
             case 'L' when LongIs64:
-            case 'Q': Unsafe.WriteUnaligned(item, (ulong)Integer(value, ulong.MinValue, ulong.MaxValue)); break;
-            case 'L': Unsafe.WriteUnaligned(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
-            case 'n': Unsafe.WriteUnaligned(item, (nint)(long)Integer(value, nint.MinValue, nint.MaxValue)); break;
-            case 'N': Unsafe.WriteUnaligned(item, (nuint)(ulong)Integer(value, nuint.MinValue, nuint.MaxValue)); break;
+            case 'Q': RawMemory.Write(item, (ulong)Integer(value, ulong.MinValue, ulong.MaxValue)); break;
+            case 'L': RawMemory.Write(item, (uint)Integer(value, uint.MinValue, uint.MaxValue)); break;
+            case 'n': RawMemory.Write(item, (nint)(long)Integer(value, nint.MinValue, nint.MaxValue)); break;
+            case 'N': RawMemory.Write(item, (nuint)(ulong)Integer(value, nuint.MinValue, nuint.MaxValue)); break;
             case 'P':
                 // PyLong_AsVoidPtr: negative values are accepted as their two's complement.
                 var p = Integer(value, nint.MinValue, nuint.MaxValue);
-                Unsafe.WriteUnaligned(item, p < 0 ? (nuint)(nint)(long)p : (nuint)(ulong)p);
+                RawMemory.Write(item, p < 0 ? (nuint)(nint)(long)p : (nuint)(ulong)p);
                 break;
-            case 'f': Unsafe.WriteUnaligned(item, (float)Double(value)); break;
-            case 'd': Unsafe.WriteUnaligned(item, Double(value)); break;
+            case 'f': RawMemory.Write(item, (float)Double(value)); break;
+            case 'd': RawMemory.Write(item, Double(value)); break;
             case 'e':
                 var d = Double(value);
                 var h = (Half)d;
@@ -141,9 +141,9 @@ internal sealed unsafe class NativeItemAccessor : ItemAccessor
                 {
                     InvalidValue();
                 }
-                Unsafe.WriteUnaligned(item, h);
+                RawMemory.Write(item, h);
                 break;
-            case '?': *item = PythonValues.IsTrue(value) ? (byte)1 : (byte)0; break;
+            case '?': RawMemory.Write(item, PythonValues.IsTrue(value) ? (byte)1 : (byte)0); break;
             case 'c':
                 if (value is not byte[] bytes)
                 {
@@ -154,7 +154,7 @@ internal sealed unsafe class NativeItemAccessor : ItemAccessor
                 {
                     InvalidValue();
                 }
-                *item = bytes[0];
+                RawMemory.Write(item, bytes[0]);
                 break;
             default:
                 throw new InvalidOperationException($"not a native code: {_code}");

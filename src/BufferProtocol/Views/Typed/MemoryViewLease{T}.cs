@@ -23,7 +23,7 @@ public ref struct MemoryViewLease<T> where T : unmanaged
 {
     private ReadOnlyMemoryViewLease<T> _lease;
 
-    internal unsafe MemoryViewLease(LeaseToken token, byte* pointer, in BufferLayout layout) => _lease = new(token, pointer, layout);
+    internal MemoryViewLease(LeaseToken token, nint pointer, in BufferLayout layout) => _lease = new(token, pointer, layout);
 
     /// <inheritdoc cref="ReadOnlyMemoryViewLease{T}.IsActive"/>
     public readonly bool IsActive => _lease.IsActive;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BufferProtocol.Copying;
 using BufferProtocol.Formats;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -38,7 +39,7 @@ namespace BufferProtocol.Views;
 /// memory"), as is a writable <see cref="Lease"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The unmanaged element type: a primitive, enum or blittable struct.</typeparam>
-public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedMemoryView where T : unmanaged
+public sealed class MemoryView<T> : IBufferExporter, IDisposable, ITypedMemoryView where T : unmanaged
 {
     private readonly MemoryView _view; // owned: registered on the acquisition, released with this view
     private readonly nint _pointer;
@@ -219,7 +220,7 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
         _view.EnterOperation();
         try
         {
-            return Unsafe.ReadUnaligned<T>(Locate(indices));
+            return RawMemory.Read<T>(Locate(indices));
         }
         finally
         {
@@ -243,7 +244,7 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
             {
                 TypedErrors.ReadOnly();
             }
-            Unsafe.WriteUnaligned(Locate(indices), value);
+            RawMemory.Write(Locate(indices), value);
         }
         finally
         {
@@ -338,7 +339,7 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
             _view.ExitOperation();
             TypedErrors.ReadOnly();
         }
-        return new MemoryViewLease<T>(new LeaseToken(_view), (byte*)_pointer, _layout);
+        return new MemoryViewLease<T>(new LeaseToken(_view), _pointer, _layout);
     }
 
     /// <summary>Read access by reference until the lease is disposed: <c>using var lease = view.LeaseReadOnly();</c>.</summary>
@@ -347,7 +348,7 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
     public ReadOnlyMemoryViewLease<T> LeaseReadOnly()
     {
         _view.EnterOperation();
-        return new ReadOnlyMemoryViewLease<T>(new LeaseToken(_view), (byte*)_pointer, _layout);
+        return new ReadOnlyMemoryViewLease<T>(new LeaseToken(_view), _pointer, _layout);
     }
 
     /// <summary>A new array holding the items in C order.</summary>
@@ -437,11 +438,11 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
             }
             if (_layout.IsCContiguous && _layout.ItemCount <= int.MaxValue)
             {
-                new Span<T>((void*)_pointer, (int)_layout.ItemCount).Fill(value);
+                RawMemory.AsSpan<T>(_pointer, (int)_layout.ItemCount).Fill(value);
                 return;
             }
             var filler = new Filler(value);
-            ItemWalk.ForEach((byte*)_pointer, _layout, ref filler);
+            ItemWalk.ForEach(_pointer, _layout, ref filler);
         }
         finally
         {
@@ -482,14 +483,14 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
     /// <summary>The untyped view (for sharing the acquisition with a new view).</summary>
     MemoryView ITypedMemoryView.Untyped => _view;
 
-    private byte* Locate(ReadOnlySpan<nint> indices)
+    private nint Locate(ReadOnlySpan<nint> indices)
     {
         var rank = _layout.Rank;
         if (indices.Length != rank)
         {
             TypedErrors.WrongIndexCount(rank, indices.Length);
         }
-        return TypedAddressing.Locate((byte*)_pointer, _layout.Shape, _layout.Strides, _layout.SubOffsets, indices);
+        return TypedAddressing.Locate(_pointer, _layout.Shape, _layout.Strides, _layout.SubOffsets, indices);
     }
 
     private void ThrowIfReleased()
@@ -505,9 +506,9 @@ public sealed unsafe class MemoryView<T> : IBufferExporter, IDisposable, ITypedM
 
     private struct Filler(T value) : IItemVisitor
     {
-        public readonly bool Visit(byte* item)
+        public readonly bool Visit(nint item)
         {
-            Unsafe.WriteUnaligned(item, value);
+            RawMemory.Write(item, value);
             return true;
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Views;
@@ -25,17 +26,17 @@ namespace BufferProtocol.Views;
 /// write such references correctly.</para>
 /// </remarks>
 /// <typeparam name="T">The element type the view was checked against.</typeparam>
-public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
+public ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
 {
     private readonly LeaseToken? _token;
-    private readonly byte* _pointer;
+    private readonly nint _pointer;
     private readonly BufferLayout _layout;
     private readonly ReadOnlySpan<nint> _shape;
     private readonly ReadOnlySpan<nint> _strides;
     private readonly ReadOnlySpan<nint> _subOffsets;
     private int _rank; // the layout's rank while alive, -1 once disposed (one compare on the hot path tells both)
 
-    internal ReadOnlyMemoryViewLease(LeaseToken token, byte* pointer, in BufferLayout layout)
+    internal ReadOnlyMemoryViewLease(LeaseToken token, nint pointer, in BufferLayout layout)
     {
         _token = token;
         _pointer = pointer;
@@ -51,7 +52,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
 
     /// <summary>Address of the item at index (0, …, 0) (<c>Py_buffer.buf</c>).</summary>
     /// <exception cref="ObjectDisposedException">The lease has ended.</exception>
-    public readonly nint Pointer { get { EnsureActive(); return (nint)_pointer; } }
+    public readonly nint Pointer { get { EnsureActive(); return _pointer; } }
 
     /// <summary>The view's layout: shape, byte strides, suboffsets.</summary>
     /// <exception cref="ObjectDisposedException">The lease has ended.</exception>
@@ -84,7 +85,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
             {
                 TypedErrors.IndexOutOfRange(index, 0, extent);
             }
-            return ref *(T*)(_pointer + index * _strides[0]);
+            return ref RawMemory.AsRef<T>(_pointer + index * _strides[0]);
         }
     }
 
@@ -113,7 +114,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
                 TypedErrors.IndexOutOfRange(column, 1, shape[1]);
             }
             var strides = _strides;
-            return ref *(T*)(_pointer + row * strides[0] + column * strides[1]);
+            return ref RawMemory.AsRef<T>(_pointer + row * strides[0] + column * strides[1]);
         }
     }
 
@@ -136,7 +137,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
         {
             return ref Slow(indices);
         }
-        return ref *(T*)TypedAddressing.Locate(_pointer, _shape, _strides, _subOffsets, indices);
+        return ref RawMemory.AsRef<T>(TypedAddressing.Locate(_pointer, _shape, _strides, _subOffsets, indices));
     }
 
     /// <summary>
@@ -146,7 +147,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
     /// <param name="indices">One valid index per dimension.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ref readonly T DangerousGetReference(params scoped ReadOnlySpan<nint> indices) =>
-        ref *(T*)TypedAddressing.LocateUnchecked(_pointer, _strides, _subOffsets, indices);
+        ref RawMemory.AsRef<T>(TypedAddressing.LocateUnchecked(_pointer, _strides, _subOffsets, indices));
 
     /// <summary>All items as one span in C order.</summary>
     /// <exception cref="InvalidOperationException">The view is not C-contiguous (the message says why), or holds more items than a span can.</exception>
@@ -164,7 +165,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
         {
             TypedErrors.NotLayout(reason);
         }
-        return new ReadOnlySpan<T>(_pointer, TypedAddressing.SpanLength(_layout.ItemCount));
+        return RawMemory.AsSpan<T>(_pointer, TypedAddressing.SpanLength(_layout.ItemCount));
     }
 
     /// <summary>All items as one span, when the view is contiguous in <paramref name="order"/>.</summary>
@@ -181,12 +182,12 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
             span = default;
             return false;
         }
-        span = new ReadOnlySpan<T>(_pointer, TypedAddressing.SpanLength(_layout.ItemCount));
+        span = RawMemory.AsSpan<T>(_pointer, TypedAddressing.SpanLength(_layout.ItemCount));
         return true;
     }
 
     /// <summary>True when every row (the last dimension) is a span: its stride is <c>sizeof(T)</c> (or it holds at most one item) and it dereferences nothing.</summary>
-    public readonly bool HasContiguousRows => TypedAddressing.RowRefusal(_layout, sizeof(T)) is null;
+    public readonly bool HasContiguousRows => TypedAddressing.RowRefusal(_layout, Unsafe.SizeOf<T>()) is null;
 
     /// <summary>The row (last dimension) at <paramref name="outer"/>, one index per other dimension, as a span.</summary>
     /// <param name="outer">Rank − 1 indices (none for a 1-dimensional view).</param>
@@ -197,12 +198,12 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
     public readonly ReadOnlySpan<T> GetRowSpan(params scoped ReadOnlySpan<nint> outer)
     {
         EnsureActive();
-        if (TypedAddressing.RowRefusal(_layout, sizeof(T)) is { } reason)
+        if (TypedAddressing.RowRefusal(_layout, Unsafe.SizeOf<T>()) is { } reason)
         {
             TypedErrors.NotLayout(reason);
         }
         var row = TypedAddressing.Row(_pointer, _layout, outer, out var length);
-        return new ReadOnlySpan<T>(row, TypedAddressing.SpanLength(length));
+        return RawMemory.AsSpan<T>(row, TypedAddressing.SpanLength(length));
     }
 
     /// <summary>A 2-dimensional view as a 2-D span.</summary>
@@ -232,7 +233,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
         }
         var p = TypedAddressing.Plane(_pointer, _layout, outer);
         var rank = _layout.Rank;
-        return new ReadOnlyStridedSpan2D<T>(ref *(T*)p, _shape[rank - 2], _shape[rank - 1], _strides[rank - 2], _strides[rank - 1]);
+        return new ReadOnlyStridedSpan2D<T>(ref RawMemory.AsRef<T>(p), _shape[rank - 2], _shape[rank - 1], _strides[rank - 2], _strides[rank - 1]);
     }
 
     /// <summary>Ends the lease: the view's memory may be released from now on. Calling it again does nothing.</summary>
@@ -254,7 +255,7 @@ public unsafe ref struct ReadOnlyMemoryViewLease<T> where T : unmanaged
         {
             TypedErrors.WrongIndexCount(_layout.Rank, indices.Length);
         }
-        return ref *(T*)TypedAddressing.Locate(_pointer, _shape, _strides, _subOffsets, indices);
+        return ref RawMemory.AsRef<T>(TypedAddressing.Locate(_pointer, _shape, _strides, _subOffsets, indices));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

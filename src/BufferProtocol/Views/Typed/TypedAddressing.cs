@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Views;
@@ -10,14 +11,14 @@ namespace BufferProtocol.Views;
 /// </summary>
 /// <remarks>
 /// Addressing, as everywhere in the library: <c>p = base</c>, then for each dimension <c>d</c>:
-/// <c>p += index[d] × Strides[d]</c>, and when <c>SubOffsets[d] ≥ 0</c>, <c>p = *(byte**)p + SubOffsets[d]</c>.
+/// <c>p += index[d] × Strides[d]</c>, and when <c>SubOffsets[d] ≥ 0</c>, <c>p = RawMemory.ReadPointer(p) + SubOffsets[d]</c>.
 /// Indices are .NET indices (<c>0 ≤ i &lt; extent</c>; no negative wrap-around).
 /// </remarks>
-internal static unsafe class TypedAddressing
+internal static class TypedAddressing
 {
     /// <summary>The address of the item at <paramref name="indices"/>, whose count the caller has checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte* Locate(byte* p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets,
+    public static nint Locate(nint p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets,
         scoped ReadOnlySpan<nint> indices)
     {
         if (subOffsets.IsEmpty)
@@ -38,7 +39,7 @@ internal static unsafe class TypedAddressing
 
     /// <summary>The address of the item at <paramref name="indices"/> with no checks at all (suboffsets still followed).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte* LocateUnchecked(byte* p, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets, scoped ReadOnlySpan<nint> indices)
+    public static nint LocateUnchecked(nint p, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets, scoped ReadOnlySpan<nint> indices)
     {
         if (subOffsets.IsEmpty)
         {
@@ -53,7 +54,7 @@ internal static unsafe class TypedAddressing
             p += indices[d] * strides[d];
             if (subOffsets[d] >= 0)
             {
-                p = *(byte**)p + subOffsets[d];
+                p = RawMemory.ReadPointer(p) + subOffsets[d];
             }
         }
         return p;
@@ -64,7 +65,7 @@ internal static unsafe class TypedAddressing
     /// bad index never dereferences a table entry.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static byte* LocateIndirect(byte* p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets,
+    public static nint LocateIndirect(nint p, ReadOnlySpan<nint> shape, ReadOnlySpan<nint> strides, ReadOnlySpan<nint> subOffsets,
         scoped ReadOnlySpan<nint> indices)
     {
         CheckBounds(shape, indices);
@@ -75,7 +76,7 @@ internal static unsafe class TypedAddressing
     /// The first item of the row (last dimension) selected by <paramref name="outer"/>, and the row's length; the
     /// caller has checked <see cref="RowRefusal"/>.
     /// </summary>
-    public static byte* Row(byte* p, in BufferLayout layout, scoped ReadOnlySpan<nint> outer, out nint length)
+    public static nint Row(nint p, in BufferLayout layout, scoped ReadOnlySpan<nint> outer, out nint length)
     {
         var rank = layout.Rank;
         if (outer.Length != rank - 1)
@@ -96,13 +97,13 @@ internal static unsafe class TypedAddressing
         if (length == 1 && !subOffsets.IsEmpty && subOffsets[last] >= 0)
         {
             // One item reached through its own pointer: still a row of one.
-            p = *(byte**)p + subOffsets[last];
+            p = RawMemory.ReadPointer(p) + subOffsets[last];
         }
         return p;
     }
 
     /// <summary>The item at index 0 of the last two dimensions selected by <paramref name="outer"/>; the caller has checked <see cref="Span2DRefusal"/>.</summary>
-    public static byte* Plane(byte* p, in BufferLayout layout, scoped ReadOnlySpan<nint> outer)
+    public static nint Plane(nint p, in BufferLayout layout, scoped ReadOnlySpan<nint> outer)
     {
         var rank = layout.Rank;
         if (outer.Length != rank - 2)
