@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Export;
@@ -146,7 +145,7 @@ public static class PythonBuffers
 
     /// <summary>True when <paramref name="obj"/>'s type implements the buffer protocol (<c>PyObject_CheckBuffer</c>).</summary>
     /// <param name="obj">Any Python object.</param>
-    public static unsafe bool IsBufferExporter(PyObject obj)
+    public static bool IsBufferExporter(PyObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         Start();
@@ -175,7 +174,7 @@ public static class PythonBuffers
         return PendingReleases.Count == 0;
     }
 
-    internal static unsafe AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner, bool allowInterface = true)
+    internal static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner, bool allowInterface = true)
     {
         Start();
         var lease = new PythonBufferLease();
@@ -190,9 +189,8 @@ public static class PythonBuffers
                 if (allowInterface && CPython.PyObject_CheckBuffer(address) == 0 && CPython.PyErr_ExceptionMatches(CPython.PyExc_TypeError) != 0)
                 {
                     // No buffer protocol: NumPy would read __array_interface__ next.
-                    nint type, value, traceback;
-                    CPython.PyErr_Fetch(&type, &value, &traceback);
-                    if (HasAttribute(address, "__array_interface__"))
+                    CPython.PyErr_Fetch(out var type, out var value, out var traceback);
+                    if (CPython.HasAttribute(address, "__array_interface__"))
                     {
                         CPython.Py_DecRef(type);
                         if (value != 0)
@@ -212,36 +210,12 @@ public static class PythonBuffers
         }
         try
         {
-            return FromView(view, owner, lease, request);
+            return PyBufferView.ToAcquiredBuffer(view, owner, lease, request);
         }
         catch
         {
             lease.Release();
             throw;
-        }
-    }
-
-    private static unsafe AcquiredBuffer FromView(Py_buffer* view, object owner, IBufferReleaser releaser, BufferRequest request)
-    {
-        var rank = view->ndim;
-        if (rank < 0 || rank > Layout.BufferLayout.MaxRank)
-        {
-            throw new BufferException($"the exporter reported {rank} dimensions");
-        }
-        var shape = view->shape is null ? default : new ReadOnlySpan<nint>(view->shape, rank);
-        var strides = view->strides is null ? default : new ReadOnlySpan<nint>(view->strides, rank);
-        var subOffsets = view->suboffsets is null || rank == 0 ? default : new ReadOnlySpan<nint>(view->suboffsets, rank);
-        var format = view->format is null ? null : Marshal.PtrToStringUTF8((nint)view->format);
-        return AcquiredBuffer.FromFields((nint)view->buf, view->len, view->itemsize, view->@readonly != 0, format, rank,
-            shape, strides, subOffsets, view->shape is not null, view->strides is not null, owner, releaser, request);
-    }
-
-    private static unsafe bool HasAttribute(nint obj, string name)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
-        fixed (byte* p = bytes)
-        {
-            return CPython.PyObject_HasAttrString(obj, p) != 0;
         }
     }
 

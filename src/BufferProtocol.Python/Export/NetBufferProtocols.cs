@@ -21,7 +21,8 @@ namespace BufferProtocol.Python.Export;
 /// None never copy. What DLPack cannot describe raises <c>BufferError</c> with the reason.</para>
 /// <para><b>Ownership.</b> The capsule owns the managed tensor until a consumer renames it <c>used_dltensor</c> /
 /// <c>used_dltensor_versioned</c>; its destructor calls the tensor's deleter only if it still has the original name.
-/// The deleter releases the .NET export (from any thread).</para>
+/// The deleter releases the .NET export (from any thread). The capsules themselves are made and destroyed in
+/// <see cref="DLPackCapsules"/>.</para>
 /// <para><b><c>__array_interface__</c></b> (version 3): <c>data</c> is <c>(address, readonly)</c> with the exporter's
 /// real read-only flag, <c>strides</c> is None when C-contiguous, <c>typestr</c>/<c>descr</c> come from
 /// <see cref="NumPyDType"/> (<c>('', '|Vn')</c> gap entries for records). The first access takes one export of the
@@ -29,77 +30,18 @@ namespace BufferProtocol.Python.Export;
 /// memory pinned) for as long as any consumer can hold the object — NumPy stores the interface's owner as the array's
 /// base. Suboffsets and formats NumPy has no dtype for raise <c>BufferError</c>.</para>
 /// </remarks>
-internal static unsafe class NetBufferProtocols
+internal static class NetBufferProtocols
 {
-    private static readonly byte* s_legacyName = PyValues.StaticString("dltensor");
-    private static readonly byte* s_versionedName = PyValues.StaticString("dltensor_versioned");
-
-    /// <summary>The <c>Py_tp_methods</c> array (allocated once, never freed).</summary>
-    public static PyMethodDef* Methods { get; } = CreateMethods();
-
-    /// <summary>The <c>Py_tp_getset</c> array (allocated once, never freed).</summary>
-    public static PyGetSetDef* GetSets { get; } = CreateGetSets();
-
-    private static PyMethodDef* CreateMethods()
-    {
-        var methods = (PyMethodDef*)NativeMemory.AllocZeroed((nuint)(3 * sizeof(PyMethodDef)));
-        methods[0] = new PyMethodDef
-        {
-            ml_name = PyValues.StaticString("__dlpack__"),
-            ml_meth = (delegate* unmanaged<nint, nint, nint, nint>)&DLPack,
-            ml_flags = PyMethodDef.METH_VARARGS | PyMethodDef.METH_KEYWORDS,
-            ml_doc = PyValues.StaticString("__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None)\n--\n\n" +
-                "Exports the .NET buffer as a DLPack capsule (array API standard)."),
-        };
-        methods[1] = new PyMethodDef
-        {
-            ml_name = PyValues.StaticString("__dlpack_device__"),
-            ml_meth = (delegate* unmanaged<nint, nint, nint>)&DLPackDevice,
-            ml_flags = PyMethodDef.METH_NOARGS,
-            ml_doc = PyValues.StaticString("__dlpack_device__()\n--\n\nThe DLPack device of the buffer: (1, 0), the CPU."),
-        };
-        return methods;
-    }
-
-    private static PyGetSetDef* CreateGetSets()
-    {
-        var getsets = (PyGetSetDef*)NativeMemory.AllocZeroed((nuint)(2 * sizeof(PyGetSetDef)));
-        getsets[0] = new PyGetSetDef
-        {
-            name = PyValues.StaticString("__array_interface__"),
-            get = (delegate* unmanaged<nint, void*, nint>)&ArrayInterface,
-            doc = PyValues.StaticString("The NumPy array interface (version 3) of the .NET buffer."),
-        };
-        return getsets;
-    }
-
+    /// <summary><c>__dlpack__</c> (<c>METH_VARARGS | METH_KEYWORDS</c>; <paramref name="kwargs"/> may be NULL).</summary>
     [UnmanagedCallersOnly]
-    private static nint DLPack(nint self, nint args, nint kwargs)
+    internal static nint DLPack(nint self, nint args, nint kwargs)
     {
         try
         {
             var request = ParseDLPackArguments(args, kwargs);
             var exporter = NetBufferType.ExporterOf(self);
-            nint capsule;
-            if (request.Versioned)
-            {
-                var managed = DLPackBuffers.Export(exporter, new DLPackExportOptions(request.Copy, request.Version));
-                capsule = CPython.PyCapsule_New(managed, s_versionedName, &DestroyVersioned);
-                if (capsule == 0)
-                {
-                    DLPackBuffers.Delete(managed);
-                }
-            }
-            else
-            {
-                var managed = DLPackBuffers.ExportLegacy(exporter, new DLPackExportOptions(request.Copy));
-                capsule = CPython.PyCapsule_New(managed, s_legacyName, &DestroyLegacy);
-                if (capsule == 0)
-                {
-                    DLPackBuffers.Delete(managed);
-                }
-            }
-            return capsule;
+            var options = request.Versioned ? new DLPackExportOptions(request.Copy, request.Version) : new DLPackExportOptions(request.Copy);
+            return DLPackCapsules.Export(exporter, request.Versioned, options);
         }
         catch (Exception e)
         {
@@ -108,8 +50,9 @@ internal static unsafe class NetBufferProtocols
         }
     }
 
+    /// <summary><c>__dlpack_device__</c> (<c>METH_NOARGS</c>).</summary>
     [UnmanagedCallersOnly]
-    private static nint DLPackDevice(nint self, nint unused)
+    internal static nint DLPackDevice(nint self, nint unused)
     {
         try
         {
@@ -122,8 +65,9 @@ internal static unsafe class NetBufferProtocols
         }
     }
 
+    /// <summary>The <c>__array_interface__</c> getter (<paramref name="closure"/> is unused).</summary>
     [UnmanagedCallersOnly]
-    private static nint ArrayInterface(nint self, void* closure)
+    internal static nint ArrayInterface(nint self, nint closure)
     {
         nint dict = 0;
         try
@@ -218,8 +162,8 @@ internal static unsafe class NetBufferProtocols
         nint stream = CPython.Py_None, maxVersion = CPython.Py_None, device = CPython.Py_None, copy = CPython.Py_None;
         if (kwargs != 0)
         {
-            nint position = 0, key, value;
-            while (CPython.PyDict_Next(kwargs, &position, &key, &value) != 0)
+            nint position = 0;
+            while (CPython.PyDict_Next(kwargs, ref position, out var key, out var value) != 0)
             {
                 switch (PyValues.AsString(key))
                 {
@@ -259,45 +203,6 @@ internal static unsafe class NetBufferProtocols
         var ours = DLPackBuffers.Version;
         var version = major == ours.major && minor >= 0 && minor < ours.minor ? new DLPackVersion(ours.major, (uint)minor) : ours;
         return new DLPackRequest(true, version, copy == CPython.Py_True);
-    }
-
-    [UnmanagedCallersOnly]
-    private static void DestroyLegacy(nint capsule) => Destroy(capsule, s_legacyName, versioned: false);
-
-    [UnmanagedCallersOnly]
-    private static void DestroyVersioned(nint capsule) => Destroy(capsule, s_versionedName, versioned: true);
-
-    /// <summary>
-    /// The capsule destructor: calls the tensor's deleter unless a consumer renamed the capsule (<c>used_…</c>), which
-    /// means it took the tensor. Keeps any pending Python exception, as destructors run during unwinding too.
-    /// </summary>
-    private static void Destroy(nint capsule, byte* name, bool versioned)
-    {
-        nint type, value, traceback;
-        CPython.PyErr_Fetch(&type, &value, &traceback);
-        try
-        {
-            if (CPython.PyCapsule_IsValid(capsule, name) != 0)
-            {
-                var managed = CPython.PyCapsule_GetPointer(capsule, name);
-                if (versioned)
-                {
-                    DLPackBuffers.Delete((DLManagedTensorVersioned*)managed);
-                }
-                else
-                {
-                    DLPackBuffers.Delete((DLManagedTensor*)managed);
-                }
-            }
-        }
-        catch (Exception)
-        {
-            // A destructor cannot fail; the deleter releases exactly once, so there is nothing to retry.
-        }
-        finally
-        {
-            CPython.PyErr_Restore(type, value, traceback);
-        }
     }
 
     /// <summary>Turns a .NET exception into the pending Python exception (nothing .NET escapes into C).</summary>

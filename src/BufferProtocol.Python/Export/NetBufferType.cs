@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Interop;
 using Python.Runtime;
@@ -30,9 +29,10 @@ namespace BufferProtocol.Python.Export;
 /// (<c>__array_interface__</c>): <see cref="NetBufferProtocols"/>.</item>
 /// </list>
 /// <para>Python code cannot instantiate the type (<c>Py_TPFLAGS_DISALLOW_INSTANTIATION</c>); instances are made by
-/// <see cref="Create"/>.</para>
+/// <see cref="Create"/>. The C side (the spec, slot and method tables, the <c>Py_buffer</c> the slots fill) is in
+/// <c>Interop/</c>: <see cref="NetBufferSpec"/>, <see cref="ExportRecord"/>.</para>
 /// </remarks>
-internal static unsafe class NetBufferType
+internal static class NetBufferType
 {
     private const string TypeName = "bufferprotocol.NetBuffer";
     private const string Doc = "A .NET buffer exporter, seen through the PEP 3118 buffer protocol without copying.";
@@ -56,15 +56,13 @@ internal static unsafe class NetBufferType
     /// <summary>Makes a new Python object exporting <paramref name="exporter"/>. Needs the GIL.</summary>
     public static PyObject Create(IBufferExporter exporter)
     {
-        var type = Type;
-        var alloc = (delegate* unmanaged<nint, nint, nint>)CPython.PyType_GetSlot(type, TypeSlot.Py_tp_alloc);
-        var self = alloc(type, 0);
+        var self = CPython.TypeAlloc(Type);
         if (self == 0)
         {
             throw CPython.FetchError("could not allocate a bufferprotocol.NetBuffer");
         }
-        *(nint*)(self + s_handleOffset) = GCHandle.ToIntPtr(GCHandle.Alloc(exporter));
-        *(nint*)(self + s_handleOffset + IntPtr.Size) = 0;
+        Marshal.WriteIntPtr(self + s_handleOffset, GCHandle.ToIntPtr(GCHandle.Alloc(exporter)));
+        Marshal.WriteIntPtr(self + s_handleOffset + IntPtr.Size, 0);
         return CPython.ToPyObject(self);
     }
 
@@ -72,11 +70,11 @@ internal static unsafe class NetBufferType
     public static IBufferExporter? TryGetExporter(nint obj)
     {
         var type = Volatile.Read(ref s_type);
-        if (type == 0 || *(nint*)(obj + IntPtr.Size) != type)
+        if (type == 0 || CPython.Py_TYPE(obj) != type)
         {
             return null;
         }
-        var handle = *(nint*)(obj + s_handleOffset);
+        var handle = Marshal.ReadIntPtr(obj + s_handleOffset);
         return handle == 0 ? null : (IBufferExporter?)GCHandle.FromIntPtr(handle).Target;
     }
 
@@ -89,23 +87,7 @@ internal static unsafe class NetBufferType
         {
             basicSize = size.As<int>();
         }
-        // Everything the spec points at must outlive the type: allocate once, never free.
-        var slots = (PyType_Slot*)NativeMemory.AllocZeroed((nuint)(8 * sizeof(PyType_Slot)));
-        slots[0] = new PyType_Slot { slot = TypeSlot.Py_bf_getbuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, int, int>)&GetBuffer };
-        slots[1] = new PyType_Slot { slot = TypeSlot.Py_bf_releasebuffer, pfunc = (delegate* unmanaged<nint, Py_buffer*, void>)&ReleaseBuffer };
-        slots[2] = new PyType_Slot { slot = TypeSlot.Py_tp_dealloc, pfunc = (delegate* unmanaged<nint, void>)&Dealloc };
-        slots[3] = new PyType_Slot { slot = TypeSlot.Py_tp_repr, pfunc = (delegate* unmanaged<nint, nint>)&Repr };
-        slots[4] = new PyType_Slot { slot = TypeSlot.Py_tp_doc, pfunc = NativeString(Doc) };
-        slots[5] = new PyType_Slot { slot = TypeSlot.Py_tp_methods, pfunc = NetBufferProtocols.Methods };
-        slots[6] = new PyType_Slot { slot = TypeSlot.Py_tp_getset, pfunc = NetBufferProtocols.GetSets };
-        var spec = (PyType_Spec*)NativeMemory.AllocZeroed((nuint)sizeof(PyType_Spec));
-        spec->name = NativeString(TypeName);
-        spec->basicsize = basicSize + (2 * IntPtr.Size);
-        spec->itemsize = 0;
-        spec->flags = Interop.TypeFlags.Py_TPFLAGS_DEFAULT | Interop.TypeFlags.Py_TPFLAGS_DISALLOW_INSTANTIATION;
-        spec->slots = slots;
-
-        var type = CPython.PyType_FromSpec(spec);
+        var type = NetBufferSpec.CreateType(TypeName, Doc, basicSize + (2 * IntPtr.Size));
         if (type == 0)
         {
             throw CPython.FetchError("could not create the bufferprotocol.NetBuffer type");
@@ -121,42 +103,35 @@ internal static unsafe class NetBufferType
         return type;
     }
 
-    private static byte* NativeString(string text)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        p[bytes.Length] = 0;
-        return p;
-    }
-
     /// <summary>
     /// The export behind <c>__array_interface__</c>: taken (<see cref="BufferRequest.FullRO"/>) on first use and kept
     /// until <c>tp_dealloc</c>, so that the address it publishes stays valid while the object lives. Needs the GIL.
     /// </summary>
     public static AcquiredBuffer InterfaceExport(nint self)
     {
-        var slot = (nint*)(self + s_handleOffset + IntPtr.Size);
-        if (*slot != 0)
+        var slot = self + s_handleOffset + IntPtr.Size;
+        var existing = Marshal.ReadIntPtr(slot);
+        if (existing != 0)
         {
-            return (AcquiredBuffer)GCHandle.FromIntPtr(*slot).Target!;
+            return (AcquiredBuffer)GCHandle.FromIntPtr(existing).Target!;
         }
         var buffer = ExporterOf(self).GetBuffer(BufferRequest.FullRO);
-        *slot = GCHandle.ToIntPtr(GCHandle.Alloc(buffer));
+        Marshal.WriteIntPtr(slot, GCHandle.ToIntPtr(GCHandle.Alloc(buffer)));
         return buffer;
     }
 
     /// <summary>The exporter behind a <c>NetBuffer</c> (<paramref name="self"/> must be one).</summary>
     public static IBufferExporter ExporterOf(nint self)
     {
-        var handle = *(nint*)(self + s_handleOffset);
+        var handle = Marshal.ReadIntPtr(self + s_handleOffset);
         return handle == 0
             ? throw new ObjectDisposedException(TypeName)
             : (IBufferExporter)GCHandle.FromIntPtr(handle).Target!;
     }
 
+    /// <summary><c>bf_getbuffer</c>: <paramref name="view"/> is the consumer's <see cref="Py_buffer"/>.</summary>
     [UnmanagedCallersOnly]
-    private static int GetBuffer(nint self, Py_buffer* view, int flags)
+    internal static int GetBuffer(nint self, nint view, int flags)
     {
         try
         {
@@ -174,7 +149,7 @@ internal static unsafe class NetBufferType
         }
         catch (Exception e)
         {
-            view->obj = 0;
+            ExportRecord.Refuse(view);
             try
             {
                 var message = e is BufferException ? e.Message : $"{e.GetType().Name}: {e.Message}";
@@ -188,15 +163,13 @@ internal static unsafe class NetBufferType
         }
     }
 
+    /// <summary><c>bf_releasebuffer</c>: <paramref name="view"/> is the <see cref="Py_buffer"/> <see cref="GetBuffer"/> filled.</summary>
     [UnmanagedCallersOnly]
-    private static void ReleaseBuffer(nint self, Py_buffer* view)
+    internal static void ReleaseBuffer(nint self, nint view)
     {
         try
         {
-            if (view->@internal is not null)
-            {
-                ExportRecord.Take(view).Dispose();
-            }
+            ExportRecord.TryTake(view)?.Dispose();
         }
         catch (Exception)
         {
@@ -204,14 +177,16 @@ internal static unsafe class NetBufferType
         }
     }
 
+    /// <summary><c>tp_dealloc</c>.</summary>
     [UnmanagedCallersOnly]
-    private static void Dealloc(nint self)
+    internal static void Dealloc(nint self)
     {
-        var interfaceSlot = (nint*)(self + s_handleOffset + IntPtr.Size);
-        if (*interfaceSlot != 0)
+        var interfaceSlot = self + s_handleOffset + IntPtr.Size;
+        var interfaceHandle = Marshal.ReadIntPtr(interfaceSlot);
+        if (interfaceHandle != 0)
         {
-            var handle = GCHandle.FromIntPtr(*interfaceSlot);
-            *interfaceSlot = 0;
+            var handle = GCHandle.FromIntPtr(interfaceHandle);
+            Marshal.WriteIntPtr(interfaceSlot, 0);
             try
             {
                 ((AcquiredBuffer)handle.Target!).Dispose();
@@ -222,32 +197,31 @@ internal static unsafe class NetBufferType
             }
             handle.Free();
         }
-        var slot = (nint*)(self + s_handleOffset);
-        if (*slot != 0)
+        var slot = self + s_handleOffset;
+        var exporterHandle = Marshal.ReadIntPtr(slot);
+        if (exporterHandle != 0)
         {
-            GCHandle.FromIntPtr(*slot).Free();
-            *slot = 0;
+            GCHandle.FromIntPtr(exporterHandle).Free();
+            Marshal.WriteIntPtr(slot, 0);
         }
-        // ob_type follows ob_refcnt in every non-debug build's PyObject header.
-        var type = *(nint*)(self + IntPtr.Size);
-        var free = (delegate* unmanaged<nint, void>)CPython.PyType_GetSlot(type, TypeSlot.Py_tp_free);
-        free(self);
+        var type = CPython.Py_TYPE(self);
+        CPython.TypeFree(self);
         CPython.Py_DecRef(type);
     }
 
+    /// <summary><c>tp_repr</c>.</summary>
     [UnmanagedCallersOnly]
-    private static nint Repr(nint self)
+    internal static nint Repr(nint self)
     {
         try
         {
-            var handle = *(nint*)(self + s_handleOffset);
+            var handle = Marshal.ReadIntPtr(self + s_handleOffset);
             var target = handle == 0 ? null : GCHandle.FromIntPtr(handle).Target;
-            var text = $"<{TypeName} of {target?.GetType().FullName ?? "nothing"}>";
-            var bytes = Encoding.UTF8.GetBytes(text + "\0");
-            fixed (byte* p = bytes)
-            {
-                return CPython.PyUnicode_FromString(p);
-            }
+            return PyValues.NewString($"<{TypeName} of {target?.GetType().FullName ?? "nothing"}>");
+        }
+        catch (PythonErrorSet)
+        {
+            return 0;
         }
         catch (Exception e)
         {

@@ -24,7 +24,7 @@ namespace BufferProtocol.Python.Import;
 /// array's base) and, on the buffer-object path, the acquired Python buffer; both are released once, with the GIL, when
 /// the buffer is disposed (or, if it is never disposed, by their finalizers).</para>
 /// </remarks>
-internal static unsafe class ArrayInterfaceImport
+internal static class ArrayInterfaceImport
 {
     /// <summary>Reads <c>obj.__array_interface__</c> and answers <paramref name="request"/> from it. The caller holds the GIL.</summary>
     public static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object? owner)

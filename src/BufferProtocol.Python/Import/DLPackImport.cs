@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using BufferProtocol.Interop.DLPack;
-using BufferProtocol.Protocol;
 using BufferProtocol.Python.Interop;
 using Python.Runtime;
 
@@ -21,41 +19,13 @@ namespace BufferProtocol.Python.Import;
 /// thread that holds the GIL, otherwise (and from finalizers) through the release queue, whose thread takes the GIL
 /// (<see cref="PythonBuffers.DrainPendingReleases"/> drains it on demand); not at all once the interpreter is gone.</para>
 /// </remarks>
-internal static unsafe class DLPackImport
+internal static class DLPackImport
 {
-    private static readonly byte* s_legacy = PyValues.StaticString("dltensor");
-    private static readonly byte* s_versioned = PyValues.StaticString("dltensor_versioned");
-    private static readonly byte* s_usedLegacy = PyValues.StaticString("used_dltensor");
-    private static readonly byte* s_usedVersioned = PyValues.StaticString("used_dltensor_versioned");
-
     /// <summary>Calls <c>__dlpack__</c> and takes the tensor. The caller holds the GIL.</summary>
     public static DLPackTensor Import(PyObject obj, bool legacyWritable)
     {
         using var capsule = CallDLPack(obj);
-        var address = CPython.AddressOf(capsule);
-        if (CPython.PyCapsule_IsValid(address, s_versioned) != 0)
-        {
-            var managed = (DLManagedTensorVersioned*)CPython.PyCapsule_GetPointer(address, s_versioned);
-            if (CPython.PyCapsule_SetName(address, s_usedVersioned) != 0)
-            {
-                throw CPython.FetchError("__dlpack__ capsule");
-            }
-            return DLPackBuffers.Import(managed, PythonDeleterInvoker.Instance);
-        }
-        if (CPython.PyCapsule_IsValid(address, s_legacy) != 0)
-        {
-            var managed = (DLManagedTensor*)CPython.PyCapsule_GetPointer(address, s_legacy);
-            if (CPython.PyCapsule_SetName(address, s_usedLegacy) != 0)
-            {
-                throw CPython.FetchError("__dlpack__ capsule");
-            }
-            return DLPackBuffers.ImportLegacy(managed, legacyWritable, PythonDeleterInvoker.Instance);
-        }
-        var name = CPython.PyCapsule_GetName(address);
-        CPython.PyErr_Clear();
-        throw new BufferException(name is null
-            ? $"__dlpack__ returned {CPython.Str(address)}, not a DLPack capsule"
-            : $"__dlpack__ returned a capsule named '{Marshal.PtrToStringUTF8((nint)name)}', not 'dltensor' or 'dltensor_versioned' (a capsule that was already consumed?)");
+        return DLPackCapsules.Import(CPython.AddressOf(capsule), legacyWritable, PythonDeleterInvoker.Instance);
     }
 
     private static PyObject CallDLPack(PyObject obj)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using BufferProtocol.Python.Interop;
 using Python.Runtime;
 
@@ -23,7 +22,7 @@ namespace BufferProtocol.Python.Import;
 /// drains the queue one last time.</item>
 /// </list>
 /// </remarks>
-internal static unsafe class PendingReleases
+internal static class PendingReleases
 {
     private static readonly ConcurrentQueue<nint> s_queue = new();
     private static readonly ConcurrentQueue<(nint Deleter, nint Tensor)> s_deleters = new();
@@ -64,9 +63,9 @@ internal static unsafe class PendingReleases
     }
 
     /// <summary>Queues a view for release (finalizer-safe: never blocks).</summary>
-    public static void Enqueue(Py_buffer* view)
+    public static void Enqueue(nint view)
     {
-        s_queue.Enqueue((nint)view);
+        s_queue.Enqueue(view);
         s_signal.Release();
     }
 
@@ -96,7 +95,7 @@ internal static unsafe class PendingReleases
             var gil = CPython.PyGILState_Ensure();
             try
             {
-                ((delegate* unmanaged<nint, void>)deleter)(tensor);
+                DLPackCapsules.CallDeleter(deleter, tensor);
                 DrainWithGil();
             }
             finally
@@ -111,14 +110,14 @@ internal static unsafe class PendingReleases
     }
 
     /// <summary>Releases <paramref name="view"/> now with the GIL (or abandons it once Python is gone), then frees it.</summary>
-    public static void ReleaseNow(Py_buffer* view)
+    public static void ReleaseNow(nint view)
     {
         Interlocked.Increment(ref s_inFlight);
         try
         {
             if (Volatile.Read(ref s_shutdown) != 0 || !CPython.IsAlive)
             {
-                NativeMemory.Free(view);
+                PyBufferView.Free(view);
                 return;
             }
             var gil = CPython.PyGILState_Ensure();
@@ -143,11 +142,11 @@ internal static unsafe class PendingReleases
     {
         while (s_queue.TryDequeue(out var view))
         {
-            ReleaseWithGil((Py_buffer*)view);
+            ReleaseWithGil(view);
         }
         while (s_deleters.TryDequeue(out var pending))
         {
-            ((delegate* unmanaged<nint, void>)pending.Deleter)(pending.Tensor);
+            DLPackCapsules.CallDeleter(pending.Deleter, pending.Tensor);
         }
     }
 
@@ -167,10 +166,10 @@ internal static unsafe class PendingReleases
         return true;
     }
 
-    private static void ReleaseWithGil(Py_buffer* view)
+    private static void ReleaseWithGil(nint view)
     {
         CPython.PyBuffer_Release(view);
-        NativeMemory.Free(view);
+        PyBufferView.Free(view);
         Interlocked.Increment(ref s_released);
     }
 
@@ -245,7 +244,7 @@ internal static unsafe class PendingReleases
     {
         while (s_queue.TryDequeue(out var view))
         {
-            NativeMemory.Free((void*)view);
+            PyBufferView.Free(view);
         }
         // Tensors that Python produced die with the interpreter: their deleters would call into it.
         s_deleters.Clear();

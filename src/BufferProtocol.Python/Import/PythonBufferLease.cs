@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Interop;
 
@@ -18,14 +17,14 @@ namespace BufferProtocol.Python.Import;
 /// the finalizer must not block on the GIL: it only queues the view (<see cref="PendingReleases.Enqueue"/>), and
 /// the queue is drained by a background thread and whenever this library next holds the GIL.</para>
 /// </remarks>
-internal sealed unsafe class PythonBufferLease : IBufferReleaser
+internal sealed class PythonBufferLease : IBufferReleaser
 {
-    private readonly Py_buffer* _view;
+    private readonly nint _view;
     private int _released;
 
     public PythonBufferLease()
     {
-        _view = (Py_buffer*)NativeMemory.AllocZeroed(Py_buffer.Size);
+        _view = PyBufferView.Allocate();
     }
 
     ~PythonBufferLease()
@@ -36,8 +35,8 @@ internal sealed unsafe class PythonBufferLease : IBufferReleaser
         }
     }
 
-    /// <summary>The native view; valid until released.</summary>
-    public Py_buffer* View => _view;
+    /// <summary>The address of the native <see cref="Py_buffer"/>; valid until released.</summary>
+    public nint View => _view;
 
     /// <summary>Releases a view that <c>PyObject_GetBuffer</c> refused (nothing to release) or that never left this library.</summary>
     public void Abandon()
@@ -45,7 +44,7 @@ internal sealed unsafe class PythonBufferLease : IBufferReleaser
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
             GC.SuppressFinalize(this);
-            NativeMemory.Free(_view);
+            PyBufferView.Free(_view);
         }
     }
 

@@ -14,7 +14,7 @@ internal static unsafe class PyValues
     private static readonly ConcurrentDictionary<string, nint> s_strings = new(StringComparer.Ordinal);
 
     /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/> that lives for the process (names, docs, capsule names).</summary>
-    public static byte* StaticString(string text) => (byte*)s_strings.GetOrAdd(text, static t =>
+    public static nint StaticString(string text) => s_strings.GetOrAdd(text, static t =>
     {
         var bytes = Encoding.UTF8.GetBytes(t);
         var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
@@ -25,14 +25,14 @@ internal static unsafe class PyValues
 
     public static nint NewInt(long value) => Check(CPython.PyLong_FromLongLong(value));
 
-    public static nint NewAddress(nint address) => Check(CPython.PyLong_FromVoidPtr((void*)address));
+    public static nint NewAddress(nint address) => Check(CPython.PyLong_FromVoidPtr(address));
 
     public static nint NewString(string value)
     {
         var bytes = Encoding.UTF8.GetBytes(value + "\0");
         fixed (byte* p = bytes)
         {
-            return Check(CPython.PyUnicode_FromString(p));
+            return Check(CPython.PyUnicode_FromString((nint)p));
         }
     }
 
@@ -119,14 +119,13 @@ internal static unsafe class PyValues
     /// <summary>The UTF-8 text of a <c>str</c> (borrowed object), or null when it is not one (no error left set).</summary>
     public static string? AsString(nint obj)
     {
-        nint size;
-        var p = CPython.PyUnicode_AsUTF8AndSize(obj, &size);
-        if (p == null)
+        var p = CPython.PyUnicode_AsUTF8AndSize(obj, out var size);
+        if (p == 0)
         {
             CPython.PyErr_Clear();
             return null;
         }
-        return Encoding.UTF8.GetString(p, checked((int)size));
+        return Encoding.UTF8.GetString((byte*)p, checked((int)size));
     }
 
     /// <summary>The value of a Python <c>int</c> (borrowed object), or null when it is not one (no error left set).</summary>

@@ -1,9 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using BufferProtocol.Protocol;
-using BufferProtocol.Python.Interop;
 
-namespace BufferProtocol.Python.Export;
+namespace BufferProtocol.Python.Interop;
 
 /// <summary>
 /// One export of .NET memory to Python: the <see cref="AcquiredBuffer"/> the .NET exporter answered with, and the
@@ -29,11 +28,13 @@ internal sealed unsafe class ExportRecord : IDisposable
     }
 
     /// <summary>
-    /// Fills <paramref name="view"/> from <paramref name="buffer"/> for the Python object <paramref name="self"/>,
-    /// taking ownership of the buffer. On failure nothing is left allocated and the buffer is not released.
+    /// Fills the <see cref="Py_buffer"/> at <paramref name="address"/> from <paramref name="buffer"/> for the Python
+    /// object <paramref name="self"/>, taking ownership of the buffer. On failure nothing is left allocated and the buffer
+    /// is not released.
     /// </summary>
-    public static void Fill(Py_buffer* view, nint self, AcquiredBuffer buffer)
+    public static void Fill(nint address, nint self, AcquiredBuffer buffer)
     {
+        var view = (Py_buffer*)address;
         var rank = buffer.Rank;
         var hasShape = buffer.HasShape && rank > 0;
         var hasStrides = buffer.HasStrides && rank > 0;
@@ -87,9 +88,22 @@ internal sealed unsafe class ExportRecord : IDisposable
         CPython.Py_IncRef(self);
     }
 
-    /// <summary>Takes back the record stored in <paramref name="view"/>'s <c>internal</c> field and frees the handle.</summary>
-    public static ExportRecord Take(Py_buffer* view)
+    /// <summary>
+    /// <c>bf_getbuffer</c> failed: sets <c>view-&gt;obj</c> to NULL, as the protocol demands (nothing else was filled).
+    /// </summary>
+    public static void Refuse(nint address) => ((Py_buffer*)address)->obj = 0;
+
+    /// <summary>
+    /// Takes back the record stored in the <c>internal</c> field of the <see cref="Py_buffer"/> at
+    /// <paramref name="address"/> and frees the handle; null when the field is empty.
+    /// </summary>
+    public static ExportRecord? TryTake(nint address)
     {
+        var view = (Py_buffer*)address;
+        if (view->@internal is null)
+        {
+            return null;
+        }
         var handle = GCHandle.FromIntPtr((nint)view->@internal);
         var record = (ExportRecord)handle.Target!;
         handle.Free();
