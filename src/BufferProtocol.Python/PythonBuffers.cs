@@ -22,9 +22,10 @@ namespace BufferProtocol.Python;
 /// <c>numpy.asarray(x)</c>, <c>bytes(x)</c>, <c>hashlib.sha256(x)</c>, … read and write .NET memory in place under
 /// every request flag.</para>
 /// <para><b>NumPy's other protocols.</b> <see cref="FromDLPack"/> imports any object with <c>__dlpack__</c> and
-/// <see cref="FromArrayInterface"/> any object with <c>__array_interface__</c>; <see cref="AcquireBuffer"/> falls back to
-/// the latter for objects without the buffer protocol. Objects made by <see cref="ToPython"/> have <c>__dlpack__</c>,
-/// <c>__dlpack_device__</c> and <c>__array_interface__</c> (see <c>docs/interop.md</c>).</para>
+/// <see cref="FromArrayInterface"/> any object with <c>__array_interface__</c>, <see cref="FromArrayStruct"/> any object with
+/// <c>__array_struct__</c>; <see cref="AcquireBuffer"/> falls back to <c>__array_interface__</c> for objects without the
+/// buffer protocol. Objects made by <see cref="ToPython"/> have <c>__dlpack__</c>, <c>__dlpack_device__</c>,
+/// <c>__array_interface__</c> and <c>__array_struct__</c> (see <c>docs/interop.md</c>).</para>
 /// <para><b>GIL.</b> Every method takes the GIL itself (reentrantly), so callers may or may not hold it. Python must
 /// be initialised first (<see cref="PythonHost.Initialize"/>, or pythonnet's own start-up).</para>
 /// </remarks>
@@ -99,6 +100,29 @@ public static class PythonBuffers
         {
             PendingReleases.DrainWithGil();
             return ArrayInterfaceImport.Acquire(obj, request, null);
+        }
+    }
+
+    /// <summary>
+    /// Reads an object's <c>__array_struct__</c> (a <c>PyCapsule</c> holding NumPy's <c>PyArrayInterface</c>; NumPy
+    /// arrays have one) as a buffer without copying, as NumPy does: the struct's kind, itemsize and byte-order flag, or
+    /// its descr, give the format, its shape and strides (or its contiguity flags) the layout.
+    /// </summary>
+    /// <param name="obj">Any object carrying <c>__array_struct__</c>.</param>
+    /// <param name="request">The request to answer (the struct describes everything; the request trims it).</param>
+    /// <returns>The buffer; it keeps <paramref name="obj"/> and the capsule alive. Dispose it to release them.</returns>
+    /// <exception cref="PythonBufferException">The object has no <c>__array_struct__</c> (<c>AttributeError</c>), or getting it raised.</exception>
+    /// <exception cref="BufferException">Not a nameless capsule, <c>two</c> is not 2, a type without a PEP 3118 format,
+    /// an invalid layout, or the request cannot be met.</exception>
+    /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
+    public static AcquiredBuffer FromArrayStruct(this PyObject obj, BufferRequest request = BufferRequest.FullRO)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        Start();
+        using (CPython.Gil())
+        {
+            PendingReleases.DrainWithGil();
+            return ArrayStructImport.Acquire(obj, request, null);
         }
     }
 

@@ -22,7 +22,7 @@ public sealed unsafe class ArrayInterfaceTests(PythonFixture python)
     public static TheoryData<string> Exporters => ["double_2x3", "fortran_float", "reversed_short", "aligned_record", "packed_record",
         "padded_record", "nested_record", "bool", "complex", "readonly_long", "scalar", "subarray_item", "bytes5", "ucs4", "empty", "big_endian"];
 
-    private static BufferExporter Make(string name) => name switch
+    internal static BufferExporter Make(string name) => name switch
     {
         "double_2x3" => ArrayExporter.Create<double>(new double[2, 3]),
         "fortran_float" => NativeBuffer.Create<float>([3, 4], ContiguityOrder.Fortran),
@@ -109,8 +109,10 @@ public sealed unsafe class ArrayInterfaceTests(PythonFixture python)
         }
     }
 
-    [SkippableFact]
-    public void Suboffsets_and_formats_numpy_cannot_describe_raise_BufferError()
+    [SkippableTheory]
+    [InlineData("__array_interface__")]
+    [InlineData("__array_struct__")]
+    public void Suboffsets_and_formats_numpy_cannot_describe_raise_BufferError(string protocol)
     {
         python.EnsureAvailable();
         using var pil = NativeBuffer.CreateIndirect("i", BufferLayout.Create(4, [2, 2], [8, 4]), 0, 16);
@@ -122,8 +124,8 @@ public sealed unsafe class ArrayInterfaceTests(PythonFixture python)
             using var q = pointers.ToPython();
             scope.Set("p", p);
             scope.Set("q", q);
-            Assert.StartsWith("BufferError: __array_interface__ cannot describe PIL-style buffers", scope.Eval<string>("h.error_of(lambda: p.__array_interface__)"));
-            Assert.StartsWith("BufferError: __array_interface__ cannot describe the format 'P'", scope.Eval<string>("h.error_of(lambda: q.__array_interface__)"));
+            Assert.StartsWith($"BufferError: {protocol} cannot describe PIL-style buffers", scope.Eval<string>($"h.error_of(lambda: p.{protocol})"));
+            Assert.StartsWith($"BufferError: {protocol} cannot describe the format 'P'", scope.Eval<string>($"h.error_of(lambda: q.{protocol})"));
         }
     }
 

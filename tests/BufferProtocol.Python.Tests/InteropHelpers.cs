@@ -3,7 +3,7 @@ using Python.Runtime;
 namespace BufferProtocol.Python.Tests;
 
 /// <summary>
-/// Python helpers for the DLPack and <c>__array_interface__</c> tests: capsule decoding through ctypes (the layouts of
+/// Python helpers for the DLPack, <c>__array_interface__</c> and <c>__array_struct__</c> tests: capsule decoding through ctypes (the layouts of
 /// interop-protocols §5.1), and small producers NumPy's own objects do not provide.
 /// </summary>
 internal static class InteropHelpers
@@ -86,6 +86,39 @@ class InterfaceOnly:
     def __init__(self, interface, owner=None):
         self.owner = owner
         self.__array_interface__ = interface
+
+class PyArrayInterface(ctypes.Structure):
+    _fields_ = [('two', ctypes.c_int), ('nd', ctypes.c_int), ('typekind', ctypes.c_char), ('itemsize', ctypes.c_int),
+                ('flags', ctypes.c_int), ('shape', ctypes.POINTER(ctypes.c_ssize_t)),
+                ('strides', ctypes.POINTER(ctypes.c_ssize_t)), ('data', ctypes.c_void_p), ('descr', ctypes.c_void_p)]
+
+_capsule_new = ctypes.pythonapi.PyCapsule_New
+_capsule_new.restype = ctypes.py_object
+_capsule_new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+
+def decode_struct(c):
+    """The fields of an __array_struct__ capsule (PyArrayInterface), descr as its repr."""
+    p = PyArrayInterface.from_address(_pointer(c, None))
+    return {'two': p.two, 'nd': p.nd, 'typekind': p.typekind.decode(), 'itemsize': p.itemsize, 'flags': p.flags,
+            'shape': tuple(p.shape[i] for i in range(p.nd)),
+            'strides': None if not p.strides else tuple(p.strides[i] for i in range(p.nd)), 'data': p.data or 0,
+            'descr': None if not p.descr else repr(ctypes.cast(p.descr, ctypes.py_object).value)}
+
+class StructOnly:
+    """Carries only __array_struct__: NumPy reads it when the buffer protocol is absent. `source` is an object with
+    one (each access is a new capsule) or the fields of a struct made here, over memory `owner` keeps."""
+    def __init__(self, source=None, owner=None, **fields):
+        self.source, self.owner = source, owner
+        if source is None:
+            nd = len(fields['shape'])
+            self.shape = (ctypes.c_ssize_t * nd)(*fields['shape'])
+            self.strides = None if fields.get('strides') is None else (ctypes.c_ssize_t * nd)(*fields['strides'])
+            self.struct = PyArrayInterface(fields.get('two', 2), nd, fields['typekind'].encode(), fields['itemsize'],
+                                           fields['flags'], self.shape, self.strides, fields['data'], None)
+            self.capsule = _capsule_new(ctypes.addressof(self.struct), fields.get('name'), None)
+    @property
+    def __array_struct__(self):
+        return self.source.__array_struct__ if self.source is not None else self.capsule
 """";
 
     /// <summary>The helper module (created once per interpreter). The GIL must be held.</summary>

@@ -8,7 +8,7 @@ namespace BufferProtocol.Python.Export;
 
 /// <summary>
 /// The NumPy-world protocols of <c>bufferprotocol.NetBuffer</c>: <c>__dlpack__</c>, <c>__dlpack_device__</c>
-/// (<c>Py_tp_methods</c>) and <c>__array_interface__</c> (<c>Py_tp_getset</c>), as
+/// (<c>Py_tp_methods</c>), <c>__array_interface__</c> and <c>__array_struct__</c> (<c>Py_tp_getset</c>), as
 /// <see cref="UnmanagedCallersOnlyAttribute"/> functions called by Python with the GIL held.
 /// </summary>
 /// <remarks>
@@ -29,6 +29,8 @@ namespace BufferProtocol.Python.Export;
 /// .NET exporter and keeps it until the <c>NetBuffer</c> is deallocated, so the address stays valid (and managed
 /// memory pinned) for as long as any consumer can hold the object — NumPy stores the interface's owner as the array's
 /// base. Suboffsets and formats NumPy has no dtype for raise <c>BufferError</c>.</para>
+/// <para><b><c>__array_struct__</c></b>: a new capsule per access over the same export, made by
+/// <see cref="ArrayStructExport"/> (which holds a reference to the <c>NetBuffer</c> until the capsule is destroyed).</para>
 /// </remarks>
 internal static class NetBufferProtocols
 {
@@ -72,21 +74,7 @@ internal static class NetBufferProtocols
         nint dict = 0;
         try
         {
-            var buffer = NetBufferType.InterfaceExport(self);
-            if (buffer.HasSubOffsets)
-            {
-                throw new BufferException("__array_interface__ cannot describe PIL-style buffers with suboffsets");
-            }
-            NumPyDType type;
-            Layout.BufferLayout layout;
-            try
-            {
-                type = NumPyDType.FromBuffer(buffer.Format, buffer.Layout, out layout);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new BufferException($"__array_interface__ cannot describe the format '{buffer.Format}': {e.Message}");
-            }
+            var (buffer, type, layout) = Describe(self, "__array_interface__");
             dict = CPython.PyDict_New();
             if (dict == 0)
             {
@@ -109,6 +97,47 @@ internal static class NetBufferProtocols
             }
             Raise(e);
             return 0;
+        }
+    }
+
+    /// <summary>The <c>__array_struct__</c> getter (<paramref name="closure"/> is unused).</summary>
+    [UnmanagedCallersOnly]
+    internal static nint ArrayStruct(nint self, nint closure)
+    {
+        try
+        {
+            var (buffer, type, layout) = Describe(self, "__array_struct__");
+            // NumPy converts descr with PyArray_DescrConverter: a record's descr list, else the typestr itself (a list
+            // [('', '<U3')] would come back as a record with one field 'f0').
+            var descr = !ArrayStructExport.NeedsDescr(type) ? 0 : type.IsStructured ? Descr(type) : PyValues.NewString(type.TypeString);
+            return ArrayStructExport.NewCapsule(self, buffer.Pointer, buffer.IsReadOnly, type, layout, descr);
+        }
+        catch (Exception e)
+        {
+            Raise(e);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// The export both NumPy interfaces publish (kept until the <c>NetBuffer</c> is deallocated), its dtype, and its
+    /// layout in items of that dtype; suboffsets and formats without a dtype are <see cref="BufferException"/>s.
+    /// </summary>
+    private static (AcquiredBuffer Buffer, NumPyDType Type, Layout.BufferLayout Layout) Describe(nint self, string protocol)
+    {
+        var buffer = NetBufferType.InterfaceExport(self);
+        if (buffer.HasSubOffsets)
+        {
+            throw new BufferException($"{protocol} cannot describe PIL-style buffers with suboffsets");
+        }
+        try
+        {
+            var type = NumPyDType.FromBuffer(buffer.Format, buffer.Layout, out var layout);
+            return (buffer, type, layout);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new BufferException($"{protocol} cannot describe the format '{buffer.Format}': {e.Message}");
         }
     }
 

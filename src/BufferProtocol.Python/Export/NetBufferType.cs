@@ -26,7 +26,7 @@ namespace BufferProtocol.Python.Export;
 /// <item><c>tp_dealloc</c>: releases the <c>__array_interface__</c> export, frees the handles, the object
 /// (<c>tp_free</c>) and the instance's reference to its heap type.</item>
 /// <item><c>Py_tp_methods</c> (<c>__dlpack__</c>, <c>__dlpack_device__</c>) and <c>Py_tp_getset</c>
-/// (<c>__array_interface__</c>): <see cref="NetBufferProtocols"/>.</item>
+/// (<c>__array_interface__</c>, <c>__array_struct__</c>): <see cref="NetBufferProtocols"/>.</item>
 /// </list>
 /// <para>Python code cannot instantiate the type (<c>Py_TPFLAGS_DISALLOW_INSTANTIATION</c>); instances are made by
 /// <see cref="Create"/>. The C side (the spec, slot and method tables, the <c>Py_buffer</c> the slots fill) is in

@@ -68,13 +68,19 @@ internal static unsafe class NetBufferSpec
 
     private static PyGetSetDef* CreateGetSets()
     {
-        var getsets = (PyGetSetDef*)NativeMemory.AllocZeroed((nuint)(2 * sizeof(PyGetSetDef)));
+        var getsets = (PyGetSetDef*)NativeMemory.AllocZeroed((nuint)(3 * sizeof(PyGetSetDef)));
         getsets[0] = new PyGetSetDef
         {
             name = (byte*)PyValues.StaticString("__array_interface__"),
             // getter(PyObject *self, void *closure) -> PyObject*
             get = (delegate* unmanaged<nint, nint, nint>)&NetBufferProtocols.ArrayInterface,
             doc = (byte*)PyValues.StaticString("The NumPy array interface (version 3) of the .NET buffer."),
+        };
+        getsets[1] = new PyGetSetDef
+        {
+            name = (byte*)PyValues.StaticString("__array_struct__"),
+            get = (delegate* unmanaged<nint, nint, nint>)&NetBufferProtocols.ArrayStruct,
+            doc = (byte*)PyValues.StaticString("A PyCapsule holding NumPy's PyArrayInterface struct for the .NET buffer."),
         };
         return getsets;
     }
