@@ -23,8 +23,8 @@ namespace BufferProtocol.Python;
 /// every request flag.</para>
 /// <para><b>NumPy's other protocols.</b> <see cref="FromDLPack"/> imports any object with <c>__dlpack__</c> and
 /// <see cref="FromArrayInterface"/> any object with <c>__array_interface__</c>, <see cref="FromArrayStruct"/> any object with
-/// <c>__array_struct__</c>; <see cref="AcquireBuffer"/> falls back to <c>__array_interface__</c> for objects without the
-/// buffer protocol. Objects made by <see cref="ToPython"/> have <c>__dlpack__</c>, <c>__dlpack_device__</c>,
+/// <c>__array_struct__</c>; for objects without the buffer protocol <see cref="AcquireBuffer"/> falls back to
+/// <c>__array_struct__</c>, then <c>__array_interface__</c>, in NumPy's order. Objects made by <see cref="ToPython"/> have <c>__dlpack__</c>, <c>__dlpack_device__</c>,
 /// <c>__array_interface__</c> and <c>__array_struct__</c> (see <c>docs/interop.md</c>).</para>
 /// <para><b>GIL.</b> Every method takes the GIL itself (reentrantly), so callers may or may not hold it. Python must
 /// be initialised first (<see cref="PythonHost.Initialize"/>, or pythonnet's own start-up).</para>
@@ -39,17 +39,23 @@ public static class PythonBuffers
     /// <param name="request">The request flags, passed to the exporter unchanged; <see cref="BufferRequest.FullRO"/>
     /// is what <c>memoryview(obj)</c> asks for.</param>
     /// <returns>The buffer; <see cref="AcquiredBuffer.Owner"/> is <paramref name="obj"/>. Dispose it to release the export.</returns>
-    /// <remarks>An object without the buffer protocol but with <c>__array_interface__</c> is read through
-    /// <see cref="FromArrayInterface"/>, as NumPy falls back to it.</remarks>
+    /// <remarks>An object whose type has no buffer protocol is read as NumPy 1.24 reads it next
+    /// (<c>_array_from_array_like</c>): through <c>__array_struct__</c> (<see cref="FromArrayStruct"/>) if it has one,
+    /// else through <c>__array_interface__</c> (<see cref="FromArrayInterface"/>). An attribute whose lookup raises
+    /// <c>AttributeError</c> counts as absent; a present but malformed one is refused without trying the next. An
+    /// exporter that refuses the request does not fall back: its error is the answer to this request.</remarks>
     /// <exception cref="PythonBufferException">The exporter refused the request (its Python exception's type and
-    /// message are kept), or the object has no buffer protocol (<c>TypeError</c>).</exception>
+    /// message are kept); the object has no buffer protocol, <c>__array_struct__</c> or <c>__array_interface__</c>
+    /// (<c>TypeError</c>, "… nor does it have __array_struct__ or __array_interface__"); or looking one of those up
+    /// raised something other than <c>AttributeError</c>.</exception>
     /// <exception cref="BufferException">The exporter filled in fields that break the protocol's invariants (the
-    /// buffer has then been released).</exception>
+    /// buffer has then been released), or the <c>__array_struct__</c>/<c>__array_interface__</c> read instead is
+    /// malformed or cannot meet the request (as <see cref="FromArrayStruct"/> and <see cref="FromArrayInterface"/>).</exception>
     /// <exception cref="InvalidOperationException">Python is not initialised.</exception>
     public static AcquiredBuffer AcquireBuffer(this PyObject obj, BufferRequest request = BufferRequest.FullRO)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return Acquire(obj, request, obj, allowInterface: true);
+        return Acquire(obj, request, obj);
     }
 
     /// <summary>
@@ -198,7 +204,7 @@ public static class PythonBuffers
         return PendingReleases.Count == 0;
     }
 
-    internal static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner, bool allowInterface = true)
+    internal static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object owner, bool allowArrayLike = true)
     {
         Start();
         var lease = new PythonBufferLease();
@@ -210,26 +216,15 @@ public static class PythonBuffers
             if (CPython.PyObject_GetBuffer(address, view, (int)request) != 0)
             {
                 lease.Abandon();
-                if (allowInterface && CPython.PyObject_CheckBuffer(address) == 0 && CPython.PyErr_ExceptionMatches(CPython.PyExc_TypeError) != 0)
+                var context = $"PyObject_GetBuffer(flags=0x{(int)request:x})";
+                // Only an object without the buffer protocol falls back: an exporter's refusal answers this request.
+                if (!allowArrayLike || CPython.PyObject_CheckBuffer(address) != 0 || CPython.PyErr_ExceptionMatches(CPython.PyExc_TypeError) == 0)
                 {
-                    // No buffer protocol: NumPy would read __array_interface__ next.
-                    CPython.PyErr_Fetch(out var type, out var value, out var traceback);
-                    if (CPython.HasAttribute(address, "__array_interface__"))
-                    {
-                        CPython.Py_DecRef(type);
-                        if (value != 0)
-                        {
-                            CPython.Py_DecRef(value);
-                        }
-                        if (traceback != 0)
-                        {
-                            CPython.Py_DecRef(traceback);
-                        }
-                        return ArrayInterfaceImport.Acquire(obj, request, owner);
-                    }
-                    CPython.PyErr_Restore(type, value, traceback);
+                    throw CPython.FetchError(context);
                 }
-                throw CPython.FetchError($"PyObject_GetBuffer(flags=0x{(int)request:x})");
+                var noBuffer = CPython.FetchError(context);
+                return ArrayLikeImport.TryAcquire(obj, request, owner) ?? throw new PythonBufferException(
+                    noBuffer.Message + "; nor does it have __array_struct__ or __array_interface__", noBuffer.PythonTypeName);
             }
         }
         try

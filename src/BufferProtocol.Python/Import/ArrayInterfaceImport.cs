@@ -27,9 +27,16 @@ namespace BufferProtocol.Python.Import;
 internal static class ArrayInterfaceImport
 {
     /// <summary>Reads <c>obj.__array_interface__</c> and answers <paramref name="request"/> from it. The caller holds the GIL.</summary>
-    public static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object? owner)
+    public static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object? owner) =>
+        Acquire(obj, PythonErrors.GetAttr(obj, "__array_interface__"), request, owner);
+
+    /// <summary>
+    /// Answers <paramref name="request"/> from <paramref name="iface"/>, the value of <c>obj.__array_interface__</c>
+    /// already looked up (disposed of here). The caller holds the GIL.
+    /// </summary>
+    public static AcquiredBuffer Acquire(PyObject obj, PyObject iface, BufferRequest request, object? owner)
     {
-        using (var iface = PythonErrors.GetAttr(obj, "__array_interface__"))
+        using (iface)
         {
             if (!PyDict.IsDictType(iface))
             {
@@ -110,11 +117,11 @@ internal static class ArrayInterfaceImport
         AcquiredBuffer inner;
         try
         {
-            inner = PythonBuffers.Acquire(bufferObject, BufferRequest.Writable, bufferObject, allowInterface: false);
+            inner = PythonBuffers.Acquire(bufferObject, BufferRequest.Writable, bufferObject, allowArrayLike: false);
         }
         catch (PythonBufferException)
         {
-            inner = PythonBuffers.Acquire(bufferObject, BufferRequest.Simple, bufferObject, allowInterface: false);
+            inner = PythonBuffers.Acquire(bufferObject, BufferRequest.Simple, bufferObject, allowArrayLike: false);
         }
         try
         {

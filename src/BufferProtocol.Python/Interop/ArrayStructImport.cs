@@ -24,9 +24,15 @@ namespace BufferProtocol.Python.Interop;
 internal static unsafe class ArrayStructImport
 {
     /// <summary>Reads <c>obj.__array_struct__</c> and answers <paramref name="request"/> from it. The caller holds the GIL.</summary>
-    public static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object? owner)
+    public static AcquiredBuffer Acquire(PyObject obj, BufferRequest request, object? owner) =>
+        Acquire(obj, PythonErrors.GetAttr(obj, "__array_struct__"), request, owner);
+
+    /// <summary>
+    /// Answers <paramref name="request"/> from <paramref name="capsule"/>, the value of <c>obj.__array_struct__</c>
+    /// already looked up (the buffer takes it over, or disposes of it on failure). The caller holds the GIL.
+    /// </summary>
+    public static AcquiredBuffer Acquire(PyObject obj, PyObject capsule, BufferRequest request, object? owner)
     {
-        var capsule = PythonErrors.GetAttr(obj, "__array_struct__");
         try
         {
             var address = CPython.AddressOf(capsule);

@@ -88,7 +88,6 @@ internal static unsafe class CPython
     public static long PyLong_AsLongLong(nint obj) => C.PyLong_AsLongLong(obj);
     public static nint PyLong_FromVoidPtr(nint address) => C.PyLong_FromVoidPtr((void*)address);
     public static int PyObject_IsTrue(nint obj) => C.PyObject_IsTrue(obj);
-    public static int PyObject_HasAttrString(nint obj, nint name) => C.PyObject_HasAttrString(obj, (byte*)name);
 
     /// <summary><c>Py_None</c>, <c>Py_True</c>, <c>Py_False</c> (<c>_Py_NoneStruct</c>, …): borrowed, immortal.</summary>
     public static nint Py_None;
@@ -105,11 +104,14 @@ internal static unsafe class CPython
     /// <inheritdoc cref="PyExc_TypeError"/>
     public static nint PyExc_ValueError;
 
-    /// <summary><c>PyExc_BufferError</c>, <c>PyExc_MemoryError</c>: borrowed, immortal for the interpreter's life.</summary>
+    /// <summary><c>PyExc_BufferError</c>, <c>PyExc_MemoryError</c>, <c>PyExc_AttributeError</c>: borrowed, immortal for the interpreter's life.</summary>
     public static nint PyExc_BufferError;
 
     /// <inheritdoc cref="PyExc_BufferError"/>
     public static nint PyExc_MemoryError;
+
+    /// <inheritdoc cref="PyExc_BufferError"/>
+    public static nint PyExc_AttributeError;
 
     /// <summary>The handle of the library the functions come from.</summary>
     public static nint Library { get; private set; }
@@ -208,14 +210,23 @@ internal static unsafe class CPython
         }
     }
 
-    /// <summary><c>PyObject_HasAttrString</c>: true when <paramref name="obj"/> has the attribute (errors count as no; GIL held).</summary>
-    public static bool HasAttribute(nint obj, string name)
+    /// <summary>
+    /// <c>getattr(obj, name)</c> as NumPy 1.24 looks its protocols up (<c>PyArray_LookupSpecial_OnInstance</c>): a new
+    /// reference, or 0 when the object has no such attribute (an <c>AttributeError</c>, subclasses included, is
+    /// cleared); any other error raised while getting it is thrown as a <see cref="PythonBufferException"/>. GIL held.
+    /// </summary>
+    public static nint GetAttributeOrNull(nint obj, string name)
     {
-        var bytes = Encoding.UTF8.GetBytes(name + "\0");
-        fixed (byte* p = bytes)
+        var attribute = GetAttrString(obj, name);
+        if (attribute == 0)
         {
-            return C.PyObject_HasAttrString(obj, p) != 0;
+            if (C.PyErr_ExceptionMatches(PyExc_AttributeError) == 0)
+            {
+                throw FetchError(name);
+            }
+            C.PyErr_Clear();
         }
+        return attribute;
     }
 
     /// <summary><c>Py_TYPE(obj)</c>: the borrowed type of an object (<c>ob_type</c> follows <c>ob_refcnt</c> in every non-debug build's header).</summary>
@@ -266,12 +277,7 @@ internal static unsafe class CPython
 
     private static string? GetStringAttribute(nint obj, string name)
     {
-        var bytes = Encoding.UTF8.GetBytes(name + "\0");
-        nint attribute;
-        fixed (byte* p = bytes)
-        {
-            attribute = C.PyObject_GetAttrString(obj, p);
-        }
+        var attribute = GetAttrString(obj, name);
         if (attribute == 0)
         {
             ClearError();
@@ -284,6 +290,16 @@ internal static unsafe class CPython
         finally
         {
             Py_DecRef(attribute);
+        }
+    }
+
+    /// <summary><c>PyObject_GetAttrString</c> with a .NET name: a new reference, or 0 with the error set (GIL held).</summary>
+    private static nint GetAttrString(nint obj, string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* p = bytes)
+        {
+            return C.PyObject_GetAttrString(obj, p);
         }
     }
 
@@ -385,7 +401,6 @@ internal static unsafe class CPython
         C.PyLong_AsLongLong = (delegate* unmanaged<nint, long>)Get(library, "PyLong_AsLongLong");
         C.PyLong_FromVoidPtr = (delegate* unmanaged<void*, nint>)Get(library, "PyLong_FromVoidPtr");
         C.PyObject_IsTrue = (delegate* unmanaged<nint, int>)Get(library, "PyObject_IsTrue");
-        C.PyObject_HasAttrString = (delegate* unmanaged<nint, byte*, int>)Get(library, "PyObject_HasAttrString");
         // Singletons and exception types are exported data: the object itself, or the address of a PyObject* variable.
         Py_None = Get(library, "_Py_NoneStruct");
         Py_True = Get(library, "_Py_TrueStruct");
@@ -395,6 +410,7 @@ internal static unsafe class CPython
         // Exception types are exported data: the address of a PyObject* variable.
         PyExc_BufferError = *(nint*)Get(library, "PyExc_BufferError");
         PyExc_MemoryError = *(nint*)Get(library, "PyExc_MemoryError");
+        PyExc_AttributeError = *(nint*)Get(library, "PyExc_AttributeError");
     }
 
     private static nint Get(nint library, string name) =>
@@ -450,7 +466,6 @@ internal static unsafe class CPython
         public static delegate* unmanaged<nint, long> PyLong_AsLongLong;
         public static delegate* unmanaged<void*, nint> PyLong_FromVoidPtr;
         public static delegate* unmanaged<nint, int> PyObject_IsTrue;
-        public static delegate* unmanaged<nint, byte*, int> PyObject_HasAttrString;
     }
 
     internal readonly struct GilScope(int state) : IDisposable
