@@ -35,7 +35,7 @@ public static class PythonBuffers
     /// Acquires the buffer of a Python object under <paramref name="request"/> (<c>PyObject_GetBuffer</c>), without
     /// copying.
     /// </summary>
-    /// <param name="obj">Any Python object implementing the buffer protocol.</param>
+    /// <param name="obj">Any Python object implementing the buffer protocol, <c>__array_struct__</c> or <c>__array_interface__</c>.</param>
     /// <param name="request">The request flags, passed to the exporter unchanged; <see cref="BufferRequest.FullRO"/>
     /// is what <c>memoryview(obj)</c> asks for.</param>
     /// <returns>The buffer; <see cref="AcquiredBuffer.Owner"/> is <paramref name="obj"/>. Dispose it to release the export.</returns>

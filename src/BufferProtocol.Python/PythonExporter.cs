@@ -15,7 +15,7 @@ namespace BufferProtocol.Python;
 public sealed class PythonExporter : IBufferExporter
 {
     /// <summary>Wraps <paramref name="obj"/>.</summary>
-    /// <param name="obj">Any Python object implementing the buffer protocol.</param>
+    /// <param name="obj">Any Python object implementing the buffer protocol, <c>__array_struct__</c> or <c>__array_interface__</c>.</param>
     public PythonExporter(PyObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -26,6 +26,11 @@ public sealed class PythonExporter : IBufferExporter
     public PyObject Object { get; }
 
     /// <inheritdoc />
-    /// <exception cref="PythonBufferException">The Python exporter refused the request.</exception>
+    /// <remarks>As <see cref="PythonBuffers.AcquireBuffer"/>: an object without the buffer protocol is read through its
+    /// <c>__array_struct__</c>, else its <c>__array_interface__</c>, in NumPy's order.</remarks>
+    /// <exception cref="PythonBufferException">The Python exporter refused the request, or the object has no buffer
+    /// protocol, <c>__array_struct__</c> or <c>__array_interface__</c> (<c>TypeError</c>).</exception>
+    /// <exception cref="BufferException">The <c>Py_buffer</c> breaks the protocol's invariants, or the struct or
+    /// interface read instead is malformed or cannot meet the request.</exception>
     public AcquiredBuffer GetBuffer(BufferRequest request) => PythonBuffers.Acquire(Object, request, this);
 }
