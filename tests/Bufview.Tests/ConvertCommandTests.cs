@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BufferProtocol.Bufview.Conversion;
+using BufferProtocol.Interop.Npy;
 using BufferProtocol.Tests.Oracle;
 
 namespace BufferProtocol.Bufview.Tests;
@@ -19,16 +20,17 @@ public class ConvertCommandTests
         JsonElement c = OracleCases.Get("bufview-convert", key);
         string dir = Path.Combine(Cli.Scratch, "convert-" + DumpCommandTests.SafeName(key));
         Directory.CreateDirectory(dir);
-        string input = Path.Combine(dir, c.GetProperty("input_name").GetString()!);
+        string input = Path.Combine(dir, c.GetProperty("input_name").GetString()!); // in.npz:x names a member
+        string inputFile = input.Contains(".npz:", StringComparison.Ordinal) ? input[..input.LastIndexOf(':')] : input;
         string output = Path.Combine(dir, c.GetProperty("output_name").GetString()!);
-        File.WriteAllBytes(input, Convert.FromHexString(c.GetProperty("input").GetString()!));
+        File.WriteAllBytes(inputFile, Convert.FromHexString(c.GetProperty("input").GetString()!));
         string[] args = [.. c.GetProperty("args").EnumerateArray().Select(a => a.GetString()!)];
         var (exit, stdout, error) = Cli.Run(["convert", input, output, .. args]);
         Assert.Equal("", error);
         Assert.Equal(0, exit);
         Assert.StartsWith(output + ": ", stdout, StringComparison.Ordinal);
         Assert.Equal(c.GetProperty("expected").GetString(), Convert.ToHexStringLower(File.ReadAllBytes(output)));
-        Assert.Equal([Path.GetFileName(input), Path.GetFileName(output)], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+        Assert.Equal([Path.GetFileName(inputFile), Path.GetFileName(output)], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
     }
 
     private static string Dir(string name)
@@ -194,6 +196,40 @@ public class ConvertCommandTests
     }
 
     [Fact]
+    public void Npz_output_is_named_after_the_input_and_deflated_on_request()
+    {
+        string dir = Dir("npz");
+        string raw = Path.Combine(dir, "values.bin");
+        File.WriteAllBytes(raw, [.. Enumerable.Range(0, 12).SelectMany(i => BitConverter.GetBytes(i / 4.0))]);
+        string expected = Values(Cli.Run("dump", raw, "-f", "<d", "-s", "3,4", "--json").Out);
+
+        string stored = Path.Combine(dir, "s.npz");
+        var (exit, output, error) = Cli.Run("convert", raw, stored, "-f", "<d", "-s", "3,4");
+        Assert.Equal("", error);
+        Assert.Equal(0, exit);
+        Assert.StartsWith(stored + ": .npz member 'values', \"<d\", shape (3, 4), C order", output, StringComparison.Ordinal);
+        string deflated = Path.Combine(dir, "d.npz");
+        (exit, output, _) = Cli.Run("convert", stored + ":values", deflated, "--compress", "--json");
+        Assert.Equal(0, exit);
+        JsonElement json = Cli.Json(output).GetProperty("output");
+        Assert.Equal("npz", json.GetProperty("kind").GetString());
+        Assert.Equal("values", json.GetProperty("member").GetString()); // the input member's name
+        Assert.True(json.GetProperty("compressed").GetBoolean());
+
+        NpzArchive archive = NpzArchive.Open(stored);
+        Assert.Equal("values", Assert.Single(archive.Names));
+        Assert.True(archive.IsStored("values"));
+        archive = NpzArchive.Open(deflated);
+        Assert.Equal("values", Assert.Single(archive.Names));
+        Assert.False(archive.IsStored("values"));
+        Assert.Equal(expected, Values(Cli.Run("dump", stored + ":values", "--json").Out));
+        Assert.Equal(expected, Values(Cli.Run("dump", deflated, "--member", "values", "--json").Out));
+        Assert.Equal(["d.npz", "s.npz", "values.bin"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+    }
+
+    private static string Values(string dumpJson) => Cli.Json(dumpJson).GetProperty("values").GetRawText();
+
+    [Fact]
     public void The_built_program_converts_and_inspects()
     {
         string dir = Dir("program");
@@ -222,7 +258,13 @@ public class ConvertCommandTests
     [InlineData(1, "cannot write '{dir}': it is a directory", "convert", "{raw}", "{dir}", "-f", "d")]
     [InlineData(1, "invalid --to-format \"T{\"", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "--to-format", "T{")]
     [InlineData(1, "\"P\" items cannot be written to a .npy file", "convert", "{raw}", "{dir}/o.npy", "-f", "P")]
-    [InlineData(2, "invalid --to \"zip\": expected raw or npy", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "--to", "zip")]
+    [InlineData(2, "invalid --to \"zip\": expected raw, npy or npz", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "--to", "zip")]
+    [InlineData(2, "invalid --from \"npz\": name the member as FILE.npz:NAME or with --member", "convert", "{raw}", "{dir}/o.npz", "--from", "npz")]
+    [InlineData(2, "--name and --compress describe a .npz output", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "--name", "x")]
+    [InlineData(2, "--name and --compress describe a .npz output", "convert", "{raw}", "{dir}/o.bin", "-f", "d", "-z")]
+    [InlineData(1, "cannot name the array 'a/b' in '{dir}/o.npz': the array name 'a/b' is empty or holds '/'", "convert", "{raw}", "{dir}/o.npz", "-f", "d", "--name", "a/b")]
+    [InlineData(1, "cannot name the array '' in '{dir}/o.npz'", "convert", "{raw}", "{dir}/o.npz", "-f", "d", "--name", "")]
+    [InlineData(1, "\"P\" items cannot be written to a .npy file", "convert", "{raw}", "{dir}/o.npz", "-f", "P")]
     [InlineData(1, "is not a .npy file: it does not start with NumPy's magic", "convert", "{raw}", "{dir}/o.npy", "--from", "npy")]
     [InlineData(1, "invalid --to-order \"Z\"", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "--to-order", "Z")]
     [InlineData(1, "needs 800 bytes from offset 0, but", "convert", "{raw}", "{dir}/o.npy", "-f", "d", "-s", "100")]

@@ -46,7 +46,7 @@ public class FuzzTests
         rng.NextBytes(random);
         files.Add(Cli.File("fuzz-random.bin", random));
         string[] commands = ["dump", "inspect", "convert", "dump", "inspect", "convert", "layout", "bogus"];
-        string[] outputs = [Path.Combine(dir, "out.npy"), Path.Combine(dir, "out.bin"), dir, Path.Combine(dir, "no", "x.npy"), "", files[2]];
+        string[] outputs = [Path.Combine(dir, "out.npy"), Path.Combine(dir, "out.bin"), Path.Combine(dir, "out.npz"), dir, Path.Combine(dir, "no", "x.npy"), "", files[2]];
         int failures = 0;
         var problems = new List<string>();
         for (int run = 0; run < 600; run++)
@@ -59,7 +59,7 @@ public class FuzzTests
             if (args[0] == "convert")
             {
                 args.Add(Pick(rng, outputs));
-                foreach (var (option, values) in new[] { ("--to-format", Formats), ("--to-order", ["C", "F", "x"]), ("--from", ["raw", "npy", "zip"]), ("--to", ["raw", "npy", "x"]) })
+                foreach (var (option, values) in new[] { ("--to-format", Formats), ("--to-order", ["C", "F", "x"]), ("--from", ["raw", "npy", "npz", "zip"]), ("--to", ["raw", "npy", "npz", "x"]), ("--name", ["a", "", "a/b"]) })
                 {
                     if (rng.Next(3) == 0)
                     {

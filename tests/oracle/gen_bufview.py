@@ -11,11 +11,13 @@ Suites (bufview.jsonl):
   by field name). Values come from NumPy (``np.ndarray`` over the bytes with the dtype of the PEP 3118 format, sliced
   with the same key); shape and strides from a void array with CPython's contiguous strides, sliced the same way.
   ``format`` is null for ``.npy`` inputs (the header's dtype as a format is checked by the npy suite).
-* ``bufview-convert``: ``bufview convert IN OUT ...`` — ``input`` (hex of IN: raw bytes or ``np.save``'s bytes),
-  ``input_name`` and ``output_name`` (their file names: ``.npy`` or ``.bin``), ``args`` (after ``convert IN OUT``) and
+* ``bufview-convert``: ``bufview convert IN OUT ...`` — ``input`` (hex of IN: raw bytes, ``np.save``'s or
+  ``np.savez``'s bytes), ``input_name`` and ``output_name`` (their file names: ``.npy``, ``.npz`` or ``.bin``; an input
+  name ``in.npz:x`` is the file ``in.npz`` given as ``IN`` with its member), ``args`` (after ``convert IN OUT``) and
   ``expected`` (hex of OUT): ``np.save`` of the array — in the order asked, ``np.ascontiguousarray`` /
-  ``np.asfortranarray`` — after ``astype`` to the target format, or its ``tobytes(order)`` for raw output. Values are
-  chosen so that every conversion is exact in NumPy's sense (integers in range, floats truncated toward zero).
+  ``np.asfortranarray`` — after ``astype`` to the target format, its ``tobytes(order)`` for raw output, or ``np.savez``
+  of it for ``.npz`` output (named as bufview names it). Values are chosen so that every conversion is exact in
+  NumPy's sense (integers in range, floats truncated toward zero).
 """
 import json
 import random
@@ -290,6 +292,13 @@ def npy_bytes(a):
     return f.getvalue()
 
 
+def npz_bytes(**arrays):
+    import io
+    f = io.BytesIO()
+    np.savez(f, **arrays)
+    return f.getvalue()
+
+
 # (PEP 3118 or typestr as given to --to-format, NumPy dtype) pairs.
 NUMERIC = [("b", "i1"), ("B", "u1"), ("<h", "<i2"), (">h", ">i2"), ("<H", "<u2"), ("<i", "<i4"), (">i", ">i4"),
            ("<I", "<u4"), ("<q", "<i8"), (">q", ">i8"), ("<Q", "<u8"), ("<e", "<f2"), (">e", ">f2"), ("<f", "<f4"),
@@ -331,10 +340,10 @@ def convert_cases(w):
     rng = random.Random(1234)
     n = 0
 
-    def case(source, args, expected, source_npy, output_npy, tag=""):
+    def case(source, args, expected, source_npy, output_npy, tag="", input_name=None, output_name=None):
         nonlocal n
-        w.write(f"convert-{n:04d}{tag}", input=source.hex(), input_name="in.npy" if source_npy else "in.bin",
-                output_name="out.npy" if output_npy else "out.bin", args=args, expected=expected.hex())
+        w.write(f"convert-{n:04d}{tag}", input=source.hex(), input_name=input_name or ("in.npy" if source_npy else "in.bin"),
+                output_name=output_name or ("out.npy" if output_npy else "out.bin"), args=args, expected=expected.hex())
         n += 1
 
     # raw -> .npy for every numeric and record format, C and Fortran input, with and without -1 extents.
@@ -388,6 +397,18 @@ def convert_cases(w):
     rec = np.array([(1, 2.5, b"ab"), (-3, np.nan, b"xyz")], dtype=[("id", "<i4"), ("x", "<f8"), ("s", "S3")])
     case(npy_bytes(rec), ["--to-format", "T{>i:id:>d:x:3s:s:}"], npy_bytes(rec.astype([("id", ">i4"), ("x", ">f8"), ("s", "S3")])), True, True)
     case(npy_bytes(rec), ["--to-format", "T{>i:id:>d:x:3s:s:}"], rec.astype([("id", ">i4"), ("x", ">f8"), ("s", "S3")]).tobytes(), True, False)
+    # .npz output: np.savez's bytes, the member named after the input file (in.npy, in.bin), its member, or --name.
+    for a in arrays:
+        case(npy_bytes(a), [], npz_bytes(**{"in": a}), True, False, "-npz", output_name="out.npz")
+        case(npy_bytes(a), ["--to-order", "F", "--name", "arr_0"], npz_bytes(arr_0=np.array(a, order="F")), True, False, "-npz",
+             output_name="out.npz")
+    a = np.arange(12, dtype="<i2").reshape(3, 4)
+    case(npy_bytes(a), ["--to-format", ">f4", "--to-order", "F"], npz_bytes(**{"in": np.asfortranarray(a.astype(">f4"))}), True, False, "-npz",
+         output_name="out.npz")
+    case(a.tobytes(), ["--format", "<h", "--shape", "3,4", "--to", "npz"], npz_bytes(**{"in": a}), False, False, "-npz", output_name="out.bin")
+    case(npz_bytes(x=a, y=rec), ["--member", "y"], npz_bytes(y=rec), False, False, "-npz", input_name="in.npz", output_name="out.npz")
+    case(npz_bytes(x=a, y=rec), ["--name", "z", "--slice", "::-1"], npz_bytes(z=a[::-1]), False, False, "-npz", input_name="in.npz:x",
+         output_name="out.npz")
 
 
 def generate(out_dir):

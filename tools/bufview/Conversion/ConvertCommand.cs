@@ -19,7 +19,8 @@ namespace BufferProtocol.Bufview.Conversion;
 /// <summary>
 /// <c>bufview convert IN OUT</c>: between raw binary and <c>.npy</c>, C and Fortran order, byte orders and formats —
 /// through the copy engine, a block at a time from a memory-mapped input into a memory-mapped output, written under a
-/// temporary name and renamed when complete.
+/// temporary name and renamed when complete. A <c>.npz</c> output is that <c>.npy</c>, staged under a temporary name
+/// and then stored (or deflated) by <see cref="NpzWriter"/> as the archive's one member.
 /// </summary>
 internal static class ConvertCommand
 {
@@ -32,12 +33,14 @@ internal static class ConvertCommand
     public static Command Create(ConsoleSink console)
     {
         var input = new Argument<string>("IN") { Description = "The input: raw binary (with --format), .npy, or FILE.npz:NAME" };
-        var output = new Argument<string>("OUT") { Description = "The output file (.npy by its extension or --to npy; raw binary otherwise); replaced only when complete" };
+        var output = new Argument<string>("OUT") { Description = "The output file (.npy or .npz by its extension or --to; raw binary otherwise); replaced only when complete" };
         var raw = new RawOptions();
         var member = InputOpener.MemberOption();
         var slice = DumpCommand.SliceOption("converting");
         var from = new Option<string?>("--from") { Description = "The input's kind: raw or npy (default: npy when it starts with NumPy's magic, a .npz member when named, raw otherwise)", HelpName = "raw|npy" };
-        var to = new Option<string?>("--to") { Description = "The output's kind: raw or npy (default: npy when OUT ends with .npy, raw otherwise)", HelpName = "raw|npy" };
+        var to = new Option<string?>("--to") { Description = "The output's kind: raw, npy or npz (default: by OUT's extension, .npy or .npz; raw otherwise)", HelpName = "raw|npy|npz" };
+        var name = new Option<string?>("--name", "-n") { Description = "The .npz output's array name (default: the input's member name, or its file name without the extension)", HelpName = "NAME" };
+        var compress = new Option<bool>("--compress", "-z") { Description = "Deflate the .npz output's member, as np.savez_compressed (default: stored, as np.savez)" };
         var toFormat = new Option<string?>("--to-format", "-F") { Description = "The output's item format (PEP 3118 or NumPy typestr, e.g. \">d\", \"<f8\", \"i4\"); default: the input's", HelpName = "F" };
         var toOrder = new Option<string?>("--to-order", "-O") { Description = "The output's memory order: C or F; default: the input's (C for a strided slice)", HelpName = "C|F" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress bar and no summary line" };
@@ -54,18 +57,31 @@ internal static class ConvertCommand
         command.Options.Add(to);
         command.Options.Add(toFormat);
         command.Options.Add(toOrder);
+        command.Options.Add(name);
+        command.Options.Add(compress);
         command.Options.Add(quiet);
         command.Options.Add(json);
         command.SetAction(result => CommandRunner.Run(console, () =>
         {
             string inText = result.GetValue(input)!, outPath = result.GetValue(output)!;
             string? fromKind = Kind(result.GetValue(from), "--from");
-            string toKind = Kind(result.GetValue(to), "--to") ?? (outPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? "npy" : "raw");
+            if (fromKind == "npz")
+            {
+                throw UserError.Usage("invalid --from \"npz\": name the member as FILE.npz:NAME or with --member");
+            }
+            string toKind = Kind(result.GetValue(to), "--to") ?? KindOf(outPath);
+            if (toKind != "npz" && (result.GetValue(name) is not null || result.GetValue(compress)))
+            {
+                throw UserError.Usage("--name and --compress describe a .npz output (OUT ending in .npz, or --to npz)");
+            }
             CheckOutput(outPath);
             var job = new Job
             {
                 OutPath = outPath,
-                ToNpy = toKind == "npy",
+                ToNpy = toKind is "npy" or "npz",
+                ToNpz = toKind == "npz",
+                MemberName = result.GetValue(name),
+                Compression = result.GetValue(compress) ? NpzCompression.Deflated : NpzCompression.Stored,
                 TargetFormatText = result.GetValue(toFormat),
                 TargetOrder = result.GetValue(toOrder) is { } o ? Inputs.ParseOrder(o, "--to-order") : null,
                 Quiet = result.GetValue(quiet),
@@ -84,7 +100,11 @@ internal static class ConvertCommand
     private sealed class Job
     {
         public required string OutPath { get; init; }
+        /// <summary>True for a .npy file, and for the .npy member of a .npz output.</summary>
         public bool ToNpy { get; init; }
+        public bool ToNpz { get; init; }
+        public string? MemberName { get; init; }
+        public NpzCompression Compression { get; init; }
         public string? TargetFormatText { get; init; }
         public BufferFormat? TargetFormat { get; set; }
         public ContiguityOrder? TargetOrder { get; init; }
@@ -97,8 +117,12 @@ internal static class ConvertCommand
         null => null,
         "raw" or "bin" or "binary" => "raw",
         "npy" => "npy",
-        _ => throw UserError.Usage($"invalid {option} \"{Inputs.Shorten(text)}\": expected raw or npy"),
+        "npz" => "npz",
+        _ => throw UserError.Usage($"invalid {option} \"{Inputs.Shorten(text)}\": expected {(option == "--to" ? "raw, npy or npz" : "raw or npy")}"),
     };
+
+    private static string KindOf(string outPath) =>
+        outPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? "npy" : outPath.EndsWith(".npz", StringComparison.OrdinalIgnoreCase) ? "npz" : "raw";
 
     private static void CheckOutput(string path)
     {
@@ -159,8 +183,10 @@ internal static class ConvertCommand
         BufferLayout outLayout = BufferLayout.Contiguous(targetFormat.ItemSize, view.Shape, order);
         byte[] header = job.ToNpy ? NpyHeaderFor(targetFormat, outLayout, order) : [];
         long dataLength = outLayout.Length;
+        string? member = job.ToNpz ? job.MemberName ?? source.Member ?? Path.GetFileNameWithoutExtension(source.Path) : null;
 
         using (var output = new AtomicFile(job.OutPath))
+        using (var staging = job.ToNpz ? new AtomicFile(job.OutPath) : null) // never committed: deleted on dispose
         using (var interrupt = new CancellationTokenSource())
         {
             // Ctrl+C stops the copy at the next block; the temporary file is deleted and OUT is left as it was.
@@ -172,7 +198,7 @@ internal static class ConvertCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                WriteFile(output.TempPath, job.OutPath, header, dataLength, pointer =>
+                WriteFile(staging?.TempPath ?? output.TempPath, job.OutPath, header, dataLength, pointer =>
                 {
                     bool show = !job.Quiet && !job.Json && dataLength >= ProgressThreshold;
                     console.Progress($"{Path.GetFileName(job.OutPath)}", dataLength, show,
@@ -189,6 +215,10 @@ internal static class ConvertCommand
             }
             view.Dispose();
             source.Dispose(); // unmapped before the rename: IN and OUT may be the same file
+            if (staging is not null)
+            {
+                WriteArchive(staging.TempPath, output.TempPath, job, member!);
+            }
             Inputs.GuardWrite(job.OutPath, () =>
             {
                 output.Commit();
@@ -206,7 +236,14 @@ internal static class ConvertCommand
             JsonText.WriteString(w, sourceFormat.Text);
             w.Write(",\"shape\":[" + string.Join(",", outLayout.Shape.ToArray()) + "]},\"output\":{\"file\":");
             JsonText.WriteString(w, job.OutPath);
-            w.Write(",\"kind\":\"" + (job.ToNpy ? "npy" : "raw") + "\",\"format\":");
+            w.Write(",\"kind\":\"" + (job.ToNpz ? "npz" : job.ToNpy ? "npy" : "raw") + "\",");
+            if (member is not null)
+            {
+                w.Write("\"member\":");
+                JsonText.WriteString(w, member);
+                w.Write(",\"compressed\":" + (job.Compression == NpzCompression.Deflated ? "true" : "false") + ",");
+            }
+            w.Write("\"format\":");
             JsonText.WriteString(w, targetFormat.Text);
             w.Write(",\"shape\":[" + string.Join(",", outLayout.Shape.ToArray()) + "],\"order\":\"" + orderText + "\"");
             w.Write(",\"header_length\":" + header.Length.ToString(CultureInfo.InvariantCulture));
@@ -216,7 +253,7 @@ internal static class ConvertCommand
         else if (!job.Quiet)
         {
             console.Output.WriteLine(
-                $"{job.OutPath}: {(job.ToNpy ? ".npy" : "raw")}, \"{Inputs.Shorten(targetFormat.Text)}\", shape {Inputs.ShapeText(outLayout.Shape)}, " +
+                $"{job.OutPath}: {(member is not null ? $".npz member '{Inputs.Shorten(member)}'{(job.Compression == NpzCompression.Deflated ? " (deflated)" : "")}" : job.ToNpy ? ".npy" : "raw")}, \"{Inputs.Shorten(targetFormat.Text)}\", shape {Inputs.ShapeText(outLayout.Shape)}, " +
                 $"{(orderText == "F" ? "Fortran" : "C")} order, {ArrayInput.Bytes(dataLength)} of data{(header.Length > 0 ? $" after a {header.Length}-byte header" : "")} " +
                 $"(from {source.Path}, \"{Inputs.Shorten(sourceFormat.Text)}\"; {converter?.Description ?? "copy"})");
         }
@@ -246,6 +283,30 @@ internal static class ConvertCommand
             throw new UserError($"\"{Inputs.Shorten(format.Text)}\" items are sub-arrays, which NumPy spreads into trailing axes in C order: they cannot be written in Fortran order (use --to-order C)");
         }
         return NpyHeader.Create(type, arrayLayout.Shape, fortran).ToBytes();
+    }
+
+    /// <summary>
+    /// Writes the archive <paramref name="path"/> whose one member, <paramref name="member"/>, is the staged .npy file:
+    /// mapped and handed to <see cref="NpzWriter"/>, which keeps its order (np.save's rule, as the staged header's), so
+    /// the member holds the staged bytes.
+    /// </summary>
+    private static void WriteArchive(string npyPath, string path, Job job, string member)
+    {
+        using NpyArray staged = Inputs.GuardWrite(job.OutPath, () => NpyFile.Open(npyPath));
+        Inputs.GuardWrite(job.OutPath, () =>
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            using var writer = new NpzWriter(stream, job.Compression);
+            try
+            {
+                writer.Add(member, staged);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserError($"cannot name the array '{Inputs.Shorten(member)}' in '{Inputs.Shorten(job.OutPath)}': {UserError.MessageOf(e)} (choose one with --name)", e);
+            }
+            return 0;
+        });
     }
 
     /// <summary>Creates the file (header, then room for the data) and maps the data region for <paramref name="fill"/>.</summary>
