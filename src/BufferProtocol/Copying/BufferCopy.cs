@@ -238,6 +238,25 @@ public static class BufferCopy
         return FromContiguous(destination.Pointer, destination.Layout, source, order);
     }
 
+    /// <summary>
+    /// <see cref="FromContiguous(AcquiredBuffer, ReadOnlySpan{byte}, ContiguityOrder)"/> for callers without span
+    /// support: from Python through pythonnet, a <c>bytes</c> or <c>bytearray</c> arrives as <c>byte[]</c> (a copy).
+    /// </summary>
+    /// <param name="destination">The buffer.</param>
+    /// <param name="source">The contiguous bytes.</param>
+    /// <param name="order">C, Fortran, or Any.</param>
+    /// <returns>The number of source bytes copied.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> or <paramref name="source"/> is null.</exception>
+    /// <exception cref="BufferException">The buffer is read-only.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="order"/> is not a defined order.</exception>
+    /// <exception cref="ObjectDisposedException">The buffer has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static nint FromContiguous(AcquiredBuffer destination, byte[] source, ContiguityOrder order = ContiguityOrder.C)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return FromContiguous(destination, source.AsSpan(), order);
+    }
+
     // ---- PyObject_CopyData ---------------------------------------------------------------------------------
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BufferProtocol.Formats;
+using BufferProtocol.Internal;
 using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
@@ -125,6 +126,22 @@ public sealed class NativeBuffer : BufferExporter
         var layout = BufferLayout.Contiguous(Unsafe.SizeOf<T>(), shape, order);
         return Create(ClrFormat.Of<T>(), layout, 0, layout.Length, readOnly);
     }
+
+    /// <summary>
+    /// <see cref="Create{T}(ReadOnlySpan{nint}, ContiguityOrder, bool)"/> for callers without span support: from Python
+    /// through pythonnet, <c>NativeBuffer.Create[Double]([3, 4])</c>.
+    /// </summary>
+    /// <param name="shape">Extents (each ≥ 0, at most 64).</param>
+    /// <param name="order">C (row-major) or Fortran (column-major).</param>
+    /// <param name="readOnly">True to refuse writable requests.</param>
+    /// <typeparam name="T">An unmanaged type with a PEP 3118 format.</typeparam>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">An invalid shape.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has no PEP 3118 format.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static NativeBuffer Create<T>(long[] shape, ContiguityOrder order = ContiguityOrder.C, bool readOnly = false)
+        where T : unmanaged =>
+        Create<T>(DimensionArrays.ToNative(shape, nameof(shape)), order, readOnly);
 
     /// <summary>
     /// A zeroed block of <paramref name="memoryLength"/> bytes exported as <paramref name="layout"/> with its base

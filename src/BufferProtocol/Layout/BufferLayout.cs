@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using BufferProtocol.Internal;
 
 namespace BufferProtocol.Layout;
 
@@ -70,6 +72,18 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
     /// <summary>PIL-style suboffsets, one per dimension (negative = no dereference), or empty when the layout has none.</summary>
     public ReadOnlySpan<nint> SubOffsets => HasSubOffsets ? new ReadOnlySpan<nint>(_dims, 2 * _rank, _rank) : default;
 
+    /// <summary>
+    /// A copy of <see cref="Shape"/> as an array, for callers without span support (Python through pythonnet, which
+    /// gives it back as a sequence of ints; reflection; <c>dynamic</c>).
+    /// </summary>
+    public long[] GetShape() => DimensionArrays.ToInt64(Shape);
+
+    /// <summary>A copy of <see cref="Strides"/> as an array (see <see cref="GetShape"/>).</summary>
+    public long[] GetStrides() => DimensionArrays.ToInt64(Strides);
+
+    /// <summary>A copy of <see cref="SubOffsets"/> as an array, empty without suboffsets (see <see cref="GetShape"/>).</summary>
+    public long[] GetSubOffsets() => DimensionArrays.ToInt64(SubOffsets);
+
     /// <summary>True when the layout dereferences pointers in at least one dimension (PIL style).</summary>
     public bool HasSubOffsets => (_flags & LayoutFlags.SubOffsets) != 0;
 
@@ -134,6 +148,20 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
     }
 
     /// <summary>
+    /// <see cref="Contiguous(nint, ReadOnlySpan{nint}, ContiguityOrder)"/> for callers without span support (Python
+    /// through pythonnet passes a list or tuple of ints as <c>long[]</c>, and a Python int as <c>long</c>).
+    /// </summary>
+    /// <param name="itemSize">Bytes per item (≥ 0).</param>
+    /// <param name="shape">Extents (each ≥ 0, at most <see cref="MaxRank"/> of them).</param>
+    /// <param name="order">C (row-major) or Fortran (column-major); <see cref="ContiguityOrder.Any"/> means C.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A negative extent, too many dimensions, a size that overflows, or a value
+    /// beyond a native integer (<see cref="ArgumentOutOfRangeException"/>, 32-bit processes only).</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static BufferLayout Contiguous(long itemSize, long[] shape, ContiguityOrder order = ContiguityOrder.C) =>
+        Contiguous(DimensionArrays.ToNative(itemSize, nameof(itemSize)), DimensionArrays.ToNative(shape, nameof(shape)), order);
+
+    /// <summary>
     /// <c>PyBuffer_FillContiguousStrides</c>: the strides of a contiguous layout. Fortran order for
     /// <see cref="ContiguityOrder.Fortran"/>, C order for anything else; zero extents propagate zero strides.
     /// </summary>
@@ -194,6 +222,22 @@ public readonly struct BufferLayout : IEquatable<BufferLayout>
         }
         return layout;
     }
+
+    /// <summary>
+    /// <see cref="Create(nint, ReadOnlySpan{nint}, ReadOnlySpan{nint}, ReadOnlySpan{nint})"/> for callers without span
+    /// support (Python through pythonnet passes a list or tuple of ints as <c>long[]</c>, and a Python int as <c>long</c>).
+    /// </summary>
+    /// <param name="itemSize">Bytes per item (≥ 0).</param>
+    /// <param name="shape">Extents, one per dimension (each ≥ 0); empty for a scalar.</param>
+    /// <param name="strides">Byte strides, one per dimension; any integers.</param>
+    /// <param name="subOffsets">Null or empty, or one suboffset per dimension (negative = no dereference).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> or <paramref name="strides"/> is null.</exception>
+    /// <exception cref="ArgumentException">As for the span overload, or a value beyond a native integer
+    /// (<see cref="ArgumentOutOfRangeException"/>, 32-bit processes only).</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static BufferLayout Create(long itemSize, long[] shape, long[] strides, long[]? subOffsets = null) =>
+        Create(DimensionArrays.ToNative(itemSize, nameof(itemSize)), DimensionArrays.ToNative(shape, nameof(shape)),
+            DimensionArrays.ToNative(strides, nameof(strides)), subOffsets is null ? default : DimensionArrays.ToNative(subOffsets, nameof(subOffsets)));
 
     /// <summary>Creates and validates a layout, reporting what is wrong instead of throwing.</summary>
     /// <param name="itemSize">Bytes per item (≥ 0).</param>

@@ -1,3 +1,4 @@
+using BufferProtocol.Internal;
 using BufferProtocol.Interop.Memory;
 using BufferProtocol.Layout;
 
@@ -108,6 +109,21 @@ public sealed class AcquiredBuffer : IDisposable
     /// <summary>The suboffsets as reported: empty when the layout has none.</summary>
     /// <exception cref="ObjectDisposedException">The buffer has been released.</exception>
     public ReadOnlySpan<nint> SubOffsets { get { ThrowIfReleased(); return _layout.SubOffsets; } }
+
+    /// <summary>
+    /// A copy of <see cref="Shape"/> as an array (empty when <see cref="HasShape"/> is false), for callers without
+    /// span support: Python through pythonnet gets it as a sequence of ints.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The buffer has been released.</exception>
+    public long[] GetShape() => DimensionArrays.ToInt64(Shape);
+
+    /// <summary>A copy of <see cref="Strides"/> as an array (empty when <see cref="HasStrides"/> is false); see <see cref="GetShape"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The buffer has been released.</exception>
+    public long[] GetStrides() => DimensionArrays.ToInt64(Strides);
+
+    /// <summary>A copy of <see cref="SubOffsets"/> as an array (empty without suboffsets); see <see cref="GetShape"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The buffer has been released.</exception>
+    public long[] GetSubOffsets() => DimensionArrays.ToInt64(SubOffsets);
 
     /// <summary>
     /// The layout a consumer may rely on, with missing shape and strides reconstructed (see the remarks on the type).

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using BufferProtocol.Formats;
+using BufferProtocol.Internal;
 using BufferProtocol.Layout;
 
 namespace BufferProtocol.Views;
@@ -43,6 +45,19 @@ public sealed partial class MemoryView
     /// <exception cref="ObjectDisposedException">The view has been released.</exception>
     public MemoryView Cast(string format, params ReadOnlySpan<nint> shape) => CastCore(format, shape, shapeGiven: true);
 
+    /// <summary>
+    /// <see cref="Cast(string, ReadOnlySpan{nint})"/> for callers without span support: from Python through pythonnet,
+    /// <c>view.Cast("f", 2, 3)</c> or <c>view.Cast("f", [2, 3])</c>.
+    /// </summary>
+    /// <param name="format">The new item format.</param>
+    /// <param name="shape">The new shape; its product times the new item size must be <see cref="NBytes"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="format"/> or <paramref name="shape"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The view is not C-contiguous, or a rule of the mode refuses the cast (<c>TypeError</c>).</exception>
+    /// <exception cref="ArgumentException">As for the span overload (<c>ValueError</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public MemoryView Cast(string format, params long[] shape) => Cast(format, DimensionArrays.ToNative(shape, nameof(shape)));
+
     /// <summary>The view with its dimensions in reverse order (NumPy's <c>.T</c>); no copy.</summary>
     /// <exception cref="NotSupportedException">A PIL view (its dereferences are tied to their dimensions).</exception>
     /// <exception cref="ObjectDisposedException">The view has been released.</exception>
@@ -79,6 +94,19 @@ public sealed partial class MemoryView
         }
     }
 
+    /// <summary><see cref="Permute(ReadOnlySpan{int})"/> for callers without span support (Python: <c>view.Permute(1, 0)</c>).</summary>
+    /// <param name="axes">A permutation of <c>0 .. Rank-1</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="axes"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="axes"/> is not a permutation (<c>ValueError</c>).</exception>
+    /// <exception cref="NotSupportedException">A PIL view (its dereferences are tied to their dimensions).</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public MemoryView Permute(params int[] axes)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        return Permute(axes.AsSpan());
+    }
+
     /// <summary>
     /// The same items with another shape, in C order, without copying (NumPy's <c>reshape</c> when it returns a view):
     /// possible for every C-contiguous view and for strided views whose merged dimensions are contiguous with each other.
@@ -106,6 +134,15 @@ public sealed partial class MemoryView
             Exit();
         }
     }
+
+    /// <summary><see cref="Reshape(ReadOnlySpan{nint})"/> for callers without span support (Python: <c>view.Reshape(4, -1)</c>).</summary>
+    /// <param name="shape">The new shape; its product must be the number of items (one extent may be -1).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="shape"/> is null.</exception>
+    /// <exception cref="ArgumentException">A product that differs from the number of items, more than one -1, or another negative extent (<c>ValueError</c>).</exception>
+    /// <exception cref="InvalidOperationException">The layout cannot be reshaped without copying.</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public MemoryView Reshape(params long[] shape) => Reshape(DimensionArrays.ToNative(shape, nameof(shape)));
 
     private MemoryView CastCore(string format, ReadOnlySpan<nint> shape, bool shapeGiven)
     {

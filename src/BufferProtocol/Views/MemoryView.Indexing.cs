@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using BufferProtocol.Internal;
 using BufferProtocol.Interop.Memory;
 
 namespace BufferProtocol.Views;
@@ -24,6 +26,45 @@ public sealed partial class MemoryView
     {
         get => GetItem(indices);
         set => SetItem(indices, value);
+    }
+
+    /// <summary>
+    /// The integer indexer for callers without span support. From Python through pythonnet: <c>view[i]</c>,
+    /// <c>view[i, j]</c> and <c>view[i] = v</c>; pythonnet 3.2.1 passes <c>view[i, j] = v</c> as three arguments,
+    /// which a <c>params</c> indexer cannot take, so assign with a list key: <c>view[[i, j]] = v</c>.
+    /// </summary>
+    /// <param name="indices">One index per dimension; fewer select a sub-view (extended mode).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="indices"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is out of bounds (<c>IndexError</c>).</exception>
+    /// <exception cref="InvalidOperationException">More indices than dimensions, indices on a 0-dimensional view, or a
+    /// write to a read-only view (<c>TypeError</c>).</exception>
+    /// <exception cref="InvalidCastException">A value the format cannot hold (<c>TypeError</c>).</exception>
+    /// <exception cref="ArgumentException">A value out of the format's range (<c>ValueError</c>).</exception>
+    /// <exception cref="NotSupportedException">The format has no item access, or (CPython mode) fewer indices than dimensions (<c>NotImplementedError</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public object? this[params long[] indices]
+    {
+        get => GetItem(DimensionArrays.ToNative(indices, nameof(indices)));
+        set => SetItem(DimensionArrays.ToNative(indices, nameof(indices)), value);
+    }
+
+    /// <summary>
+    /// One index, for callers without span support (from Python through pythonnet, <c>view[i]</c> and
+    /// <c>view[i] = v</c>); see the <see cref="this[ReadOnlySpan{nint}]"/> indexer.
+    /// </summary>
+    /// <param name="index">The index on the first dimension; negative counts from the end.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of bounds (<c>IndexError</c>).</exception>
+    /// <exception cref="InvalidOperationException">An index on a 0-dimensional view, or a write to a read-only view (<c>TypeError</c>).</exception>
+    /// <exception cref="InvalidCastException">A value the format cannot hold (<c>TypeError</c>).</exception>
+    /// <exception cref="ArgumentException">A value out of the format's range (<c>ValueError</c>).</exception>
+    /// <exception cref="NotSupportedException">The format has no item access, or (CPython mode) a multi-dimensional view (<c>NotImplementedError</c>).</exception>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public object? this[long index]
+    {
+        get => this[[index]];
+        set => this[[index]] = value;
     }
 
     /// <summary>The item at <paramref name="indices"/>; see the indexer.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using BufferProtocol.Internal;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 
@@ -167,6 +168,21 @@ public sealed partial class MemoryView : IBufferExporter, IBufferReleaser, IDisp
     /// <summary>PIL-style suboffsets, empty unless the view dereferences pointers.</summary>
     /// <exception cref="ObjectDisposedException">The view has been released.</exception>
     public ReadOnlySpan<nint> SubOffsets { get { ThrowIfReleased(); return _layout.SubOffsets; } }
+
+    /// <summary>
+    /// A copy of <see cref="Shape"/> as an array, for callers without span support: Python through pythonnet gets it
+    /// as a sequence of ints (<c>tuple(view.GetShape())</c> is <c>memoryview.shape</c>).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    public long[] GetShape() => DimensionArrays.ToInt64(Shape);
+
+    /// <summary>A copy of <see cref="Strides"/> as an array; see <see cref="GetShape"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    public long[] GetStrides() => DimensionArrays.ToInt64(Strides);
+
+    /// <summary>A copy of <see cref="SubOffsets"/> as an array, empty without suboffsets; see <see cref="GetShape"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The view has been released.</exception>
+    public long[] GetSubOffsets() => DimensionArrays.ToInt64(SubOffsets);
 
     /// <summary>The whole layout (item size, shape, strides, suboffsets, cached contiguity).</summary>
     /// <exception cref="ObjectDisposedException">The view has been released.</exception>

@@ -290,7 +290,7 @@ public sealed class MemoryView<T> : IBufferExporter, IDisposable, ITypedMemoryVi
     /// <exception cref="ObjectDisposedException">The view has been released.</exception>
     public MemoryView<T> Permute(params ReadOnlySpan<int> axes) => new(_view.Permute(axes));
 
-    /// <summary>The same items with another shape, in C order, without copying; see <see cref="MemoryView.Reshape"/>.</summary>
+    /// <summary>The same items with another shape, in C order, without copying; see <see cref="MemoryView.Reshape(ReadOnlySpan{nint})"/>.</summary>
     /// <param name="shape">The new shape (one extent may be -1).</param>
     /// <exception cref="ArgumentException">A product that differs from the number of items.</exception>
     /// <exception cref="InvalidOperationException">The layout cannot be reshaped without copying.</exception>
