@@ -97,6 +97,36 @@ public sealed class PythonHostsDotNetTests
     }
 
     [SkippableFact]
+    public void Python_uses_the_array_overloads_and_gets_what_numpy_and_memoryview_answer()
+    {
+        EnsureAvailable();
+        var (exitCode, stdout, stderr) = RunPython(Path.Combine(s_hostFolder, "hosted_api.py"), AppContext.BaseDirectory);
+        var context = $"exit code {exitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}";
+        Assert.True(exitCode == 0, context);
+        var resultLine = stdout.Split('\n').SingleOrDefault(line => line.StartsWith("RESULT ", StringComparison.Ordinal));
+        Assert.True(resultLine is not null, "no RESULT line\n" + context);
+        using var json = JsonDocument.Parse(resultLine!["RESULT ".Length..]);
+        var errors = json.RootElement.GetProperty("errors").EnumerateArray().Select(e => e.GetString()).ToArray();
+        Assert.True(errors.Length == 0, "calls that raised:\n" + string.Join("\n", errors));
+
+        // Each check is [what .NET answered, what NumPy or memoryview answered on the same memory].
+        var checks = json.RootElement.GetProperty("checks").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
+        foreach (var (name, pair) in checks)
+        {
+            Assert.True(pair.GetArrayLength() == 2, name);
+            Assert.True(pair[0].GetRawText() == pair[1].GetRawText(), $"{name}: .NET {pair[0].GetRawText()}, oracle {pair[1].GetRawText()}");
+        }
+        // The script ran every part: a shaped NativeBuffer, a layout from lists, tuple indexing and assignment, slices,
+        // casts, copies, and Python ints as item values.
+        string[] parts = ["grid address", "acquired shape", "acquired strides", "fortran strides", "strided strides",
+            "FromContiguous bytes", "index tuple", "assign list key", "assign int key", "int out of range", "slice strides",
+            "cast with shape", "reshape", "permute", "ToArray F"];
+        Assert.All(parts, part => Assert.True(checks.ContainsKey(part), $"no check {part}"));
+        Assert.Equal("ArgumentException", checks["int out of range"][0].GetString());
+        Assert.Equal("[3,4]", checks["acquired shape"][0].GetRawText());
+    }
+
+    [SkippableFact]
     public void The_example_in_docs_python_md_prints_what_the_docs_show()
     {
         EnsureAvailable();

@@ -27,7 +27,7 @@ namespace BufferProtocol.Exporters;
 /// and NumPy's field views break it).</para>
 /// <para><b>Memory layout.</b> <see cref="Bytes"/> is the whole block; <see cref="BaseOffset"/> is where the item at index
 /// (0, …, 0) (or, for PIL layouts, the pointer of index 0 in the first dimension) sits in it. For
-/// <see cref="CreateIndirect"/> the block starts with the pointer table (<see cref="DataOffset"/> bytes) followed by the
+/// <see cref="CreateIndirect(string, BufferLayout, nint, nint, bool, nint, ReadOnlySpan{byte})"/> the block starts with the pointer table (<see cref="DataOffset"/> bytes) followed by the
 /// data. The owner may write the data through <see cref="Bytes"/> at any time; writing over a pointer table breaks the
 /// structure and is not allowed.</para>
 /// <para>The format must parse (<see cref="BufferFormat.Parse(string)"/>) and describe items of the layout's item size;
@@ -82,7 +82,7 @@ public sealed class NativeBuffer : BufferExporter
     public nint BaseOffset => _baseOffset;
 
     /// <summary>The offset within the block where the data begins: the size of the pointer table for
-    /// <see cref="CreateIndirect"/>, else 0.</summary>
+    /// <see cref="CreateIndirect(string, BufferLayout, nint, nint, bool, nint, ReadOnlySpan{byte})"/>, else 0.</summary>
     public nint DataOffset => _dataOffset;
 
     /// <summary>The pointer slots the buffer wrote into its block (empty without suboffsets).</summary>
@@ -109,6 +109,17 @@ public sealed class NativeBuffer : BufferExporter
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         return Create("B", BufferLayout.Create(1, [length], [1]), 0, length, readOnly: false, alignment: alignment);
     }
+
+    /// <summary>
+    /// <see cref="Allocate(nint, nint)"/> for callers that pass integers as <c>long</c> (Python through pythonnet,
+    /// which does not convert an int to <see cref="nint"/>): <c>NativeBuffer.Allocate(16)</c>.
+    /// </summary>
+    /// <param name="length">Bytes (≥ 0).</param>
+    /// <param name="alignment">Alignment of the block: a power of two.</param>
+    /// <exception cref="ArgumentException">A negative length or an alignment that is not a power of two.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the nint overload wherever it applies
+    public static NativeBuffer Allocate(long length, long alignment = DefaultAlignment) =>
+        Allocate(DimensionArrays.ToNative(length, nameof(length)), DimensionArrays.ToNative(alignment, nameof(alignment)));
 
     /// <summary>
     /// A zeroed, contiguous array of <typeparamref name="T"/> with the given shape, in C or Fortran order, with the
@@ -148,7 +159,7 @@ public sealed class NativeBuffer : BufferExporter
     /// <paramref name="offset"/> bytes into the block: any format, item size, shape and (negative or zero) strides.
     /// </summary>
     /// <param name="format">The PEP 3118 format of one item, exported verbatim; its item size must be the layout's.</param>
-    /// <param name="layout">Item size, shape and strides; without suboffsets (see <see cref="CreateIndirect"/> and <see cref="CreateWithPointers"/>).</param>
+    /// <param name="layout">Item size, shape and strides; without suboffsets (see <see cref="CreateIndirect(string, BufferLayout, nint, nint, bool, nint, ReadOnlySpan{byte})"/> and <see cref="CreateWithPointers"/>).</param>
     /// <param name="offset">Byte offset of the base (the item at index (0, …, 0)) within the block.</param>
     /// <param name="memoryLength">Size of the block in bytes.</param>
     /// <param name="readOnly">True to refuse writable requests.</param>
@@ -162,6 +173,25 @@ public sealed class NativeBuffer : BufferExporter
     public static NativeBuffer Create(string format, BufferLayout layout, nint offset, nint memoryLength, bool readOnly = false,
         nint alignment = DefaultAlignment, ReadOnlySpan<byte> contents = default) =>
         CreateCore(format, layout, offset, memoryLength, readOnly, alignment, contents, allocator: null);
+
+    /// <summary>
+    /// <see cref="Create(string, BufferLayout, nint, nint, bool, nint, ReadOnlySpan{byte})"/> for callers without span
+    /// support (Python through pythonnet: integers as <c>long</c>, a <c>bytes</c> object as <c>byte[]</c>):
+    /// <c>NativeBuffer.Create("&lt;H", BufferLayout.Create(2, [3, 2], [4, -2]), 2, 12)</c>.
+    /// </summary>
+    /// <param name="format">The PEP 3118 format of one item, exported verbatim; its item size must be the layout's.</param>
+    /// <param name="layout">Item size, shape and strides; without suboffsets.</param>
+    /// <param name="offset">Byte offset of the base (the item at index (0, …, 0)) within the block.</param>
+    /// <param name="memoryLength">Size of the block in bytes.</param>
+    /// <param name="readOnly">True to refuse writable requests.</param>
+    /// <param name="alignment">Alignment of the block: a power of two.</param>
+    /// <param name="contents">Null, or bytes copied to the start of the block (at most <paramref name="memoryLength"/>).</param>
+    /// <exception cref="ArgumentException">As for the span overload.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static NativeBuffer Create(string format, BufferLayout layout, long offset, long memoryLength, bool readOnly = false,
+        long alignment = DefaultAlignment, byte[]? contents = null) =>
+        Create(format, layout, DimensionArrays.ToNative(offset, nameof(offset)), DimensionArrays.ToNative(memoryLength, nameof(memoryLength)),
+            readOnly, DimensionArrays.ToNative(alignment, nameof(alignment)), contents);
 
     /// <summary>
     /// PIL-style memory exactly as <c>_testbuffer.ndarray(..., flags=ND_PIL)</c> builds it from a strided description:
@@ -184,6 +214,25 @@ public sealed class NativeBuffer : BufferExporter
     public static NativeBuffer CreateIndirect(string format, BufferLayout dataLayout, nint dataOffset, nint dataLength, bool readOnly = false,
         nint alignment = DefaultAlignment, ReadOnlySpan<byte> contents = default) =>
         CreateIndirectCore(format, dataLayout, dataOffset, dataLength, readOnly, alignment, contents, allocator: null);
+
+    /// <summary>
+    /// <see cref="CreateIndirect(string, BufferLayout, nint, nint, bool, nint, ReadOnlySpan{byte})"/> for callers without
+    /// span support (Python through pythonnet: integers as <c>long</c>, a <c>bytes</c> object as <c>byte[]</c>).
+    /// </summary>
+    /// <param name="format">The PEP 3118 format of one item; its item size must be the layout's.</param>
+    /// <param name="dataLayout">The strided layout of the data (rank ≥ 1, no suboffsets), as it would be without the table.</param>
+    /// <param name="dataOffset">Byte offset of the base within the data.</param>
+    /// <param name="dataLength">Size of the data in bytes.</param>
+    /// <param name="readOnly">True to refuse writable requests.</param>
+    /// <param name="alignment">Alignment of the block: a power of two.</param>
+    /// <param name="contents">Null, or bytes copied to the start of the data (at most <paramref name="dataLength"/>).</param>
+    /// <returns>The buffer, as the span overload describes it.</returns>
+    /// <exception cref="ArgumentException">As for the span overload.</exception>
+    [OverloadResolutionPriority(-1)] // C# callers keep the span overload wherever it applies (e.g. an empty [] shape)
+    public static NativeBuffer CreateIndirect(string format, BufferLayout dataLayout, long dataOffset, long dataLength, bool readOnly = false,
+        long alignment = DefaultAlignment, byte[]? contents = null) =>
+        CreateIndirect(format, dataLayout, DimensionArrays.ToNative(dataOffset, nameof(dataOffset)), DimensionArrays.ToNative(dataLength, nameof(dataLength)),
+            readOnly, DimensionArrays.ToNative(alignment, nameof(alignment)), contents);
 
     /// <summary>
     /// A block holding pointers the caller places: each <see cref="NativePointer"/> makes the buffer store the address

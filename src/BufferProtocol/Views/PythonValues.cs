@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Numerics;
+using BufferProtocol.Internal;
 
 namespace BufferProtocol.Views;
 
@@ -164,6 +165,7 @@ internal static class PythonValues
             or Int128 or UInt128 or BigInteger or Enum => NumberKind.Integer,
         double or float or Half => NumberKind.Float,
         Complex => NumberKind.Complex,
+        _ when ForeignInteger.TryRead(value, out _) => NumberKind.Integer,
         _ => NumberKind.None,
     };
 
@@ -248,6 +250,7 @@ internal static class PythonValues
         UInt128 v => (BigInteger)v,
         BigInteger v => v,
         Enum e => EnumValue(e),
+        _ when ForeignInteger.TryRead(value, out var foreign) => foreign,
         _ => throw new InvalidCastException($"{value.GetType()} is not an integer"),
     };
 

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
+using BufferProtocol.Internal;
 
 namespace BufferProtocol.Formats.Codec;
 
@@ -66,6 +67,10 @@ internal static class ValueConversion
                     : (Int128)Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture);
                 return IntegerResult.Ok;
             default:
+                if (ForeignInteger.TryRead(value, out var foreign))
+                {
+                    return TryGetInteger(foreign, out result);
+                }
                 result = 0;
                 return IntegerResult.NotInteger;
         }
