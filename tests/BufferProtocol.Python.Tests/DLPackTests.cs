@@ -5,6 +5,7 @@ using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Import;
+using BufferProtocol.Tests.TestSupport;
 using Python.Runtime;
 
 namespace BufferProtocol.Python.Tests;
@@ -330,20 +331,13 @@ public sealed unsafe class DLPackTests(PythonFixture python)
             ImportAndDrop(scope);
             Assert.Equal(baseline + 1, scope.Eval<long>("h.refcount(a)"));
         }
-        for (var i = 0; i < 50; i++)
+        Finalization.CollectUntil(() =>
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            PythonBuffers.DrainPendingReleases();
             using (Py.GIL())
             {
-                if (scope.Eval<long>("h.refcount(a)") == baseline)
-                {
-                    break;
-                }
+                return scope.Eval<long>("h.refcount(a)") == baseline;
             }
-            Thread.Sleep(10);
-        }
+        }, rounds: 50, afterEachRound: () => PythonBuffers.DrainPendingReleases());
         using (Py.GIL())
         {
             Assert.Equal(baseline, scope.Eval<long>("h.refcount(a)"));

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using BufferProtocol.Exporters;
 using BufferProtocol.Protocol;
 using BufferProtocol.Python.Import;
+using BufferProtocol.Tests.TestSupport;
 using Python.Runtime;
 
 namespace BufferProtocol.Python.Tests;
@@ -225,15 +226,9 @@ public sealed class LifetimeTests(PythonFixture python)
         return (new WeakReference(exporter), exporter.ToPython());
     }
 
-    private static void CollectUntil(Func<bool> done, int rounds = 20)
-    {
-        for (var i = 0; i < rounds && !done(); i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            Thread.Sleep(10);
-        }
-    }
+    // The release thread drains what a finalizer queued; a short pause between rounds lets it take the GIL.
+    private static void CollectUntil(Func<bool> done, int rounds = 20) =>
+        Finalization.CollectUntil(done, rounds, afterEachRound: () => Thread.Sleep(10));
 
     private static string TryAppend(PyModule scope)
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using BufferProtocol.Exporters;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
+using BufferProtocol.Tests.TestSupport;
 
 namespace BufferProtocol.Tests.Exporters;
 
@@ -152,11 +153,7 @@ public class ExporterLifetimeTests
     {
         var counter = new CountingAllocator();
         Leak(counter);
-        for (var i = 0; i < 5 && counter.Freed == 0; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Finalization.CollectUntil(() => counter.Freed > 0);
         Assert.Equal(1, counter.Freed);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
@@ -168,11 +165,7 @@ public class ExporterLifetimeTests
     public void A_leaked_export_does_not_pin_an_unreachable_array_forever()
     {
         var array = LeakExport();
-        for (var i = 0; i < 5 && array.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Finalization.CollectUntil(() => !array.IsAlive);
         Assert.False(array.IsAlive);
 
         [MethodImpl(MethodImplOptions.NoInlining)]

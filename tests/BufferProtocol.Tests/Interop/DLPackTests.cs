@@ -5,6 +5,7 @@ using BufferProtocol.Formats;
 using BufferProtocol.Interop.DLPack;
 using BufferProtocol.Layout;
 using BufferProtocol.Protocol;
+using BufferProtocol.Tests.TestSupport;
 using BufferProtocol.Views;
 
 namespace BufferProtocol.Tests.Interop;
@@ -394,11 +395,7 @@ public sealed unsafe class DLPackTests
     {
         using var foreign = ForeignTensor.Create(new int[4], [4], strides: null, 0, new DLDataType(DLDataTypeCode.kDLInt, 32));
         ImportAndDrop(foreign);
-        for (var i = 0; i < 10 && foreign.DeleterCalls == 0; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Finalization.CollectUntil(() => foreign.DeleterCalls > 0);
         Assert.Equal(1, foreign.DeleterCalls);
     }
 

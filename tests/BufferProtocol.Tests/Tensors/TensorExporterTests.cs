@@ -164,11 +164,7 @@ public class TensorExporterTests
     public void A_leaked_export_does_not_pin_an_unreachable_tensor_forever()
     {
         var array = LeakExport();
-        for (var i = 0; i < 5 && array.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Finalization.CollectUntil(() => !array.IsAlive);
         Assert.False(array.IsAlive);
 
         [MethodImpl(MethodImplOptions.NoInlining)]

@@ -155,11 +155,7 @@ public class LifetimeThreadTests
     {
         var bytes = new ByteBuffer([1, 2, 3, 4]);
         UseAndForget(bytes);
-        for (var i = 0; i < 5 && bytes.ExportCount > 0; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
+        Finalization.CollectUntil(() => bytes.ExportCount == 0);
         Assert.Equal(0, bytes.ExportCount);
         bytes.Append(5);
     }
