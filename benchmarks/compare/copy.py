@@ -5,6 +5,7 @@ Usage (from the repository root, with Debian's CPython 3.11 + NumPy 1.24):
 
     /usr/bin/python3 benchmarks/compare/copy.py                   # run BenchmarkDotNet, time Python, print the table
     /usr/bin/python3 benchmarks/compare/copy.py --bdn-json FILE   # reuse a BenchmarkDotNet JSON report instead
+    /usr/bin/python3 benchmarks/compare/copy.py --cases Slice,Stride2   # only these cases, both sides (A/B runs)
 
 It times the cases of benchmarks/BufferProtocol.Benchmarks/Copying/CopyBenchmarks.cs in NumPy (``np.copyto`` into an
 existing array, ``np.ascontiguousarray``) and CPython (``memoryview(x).tobytes('C')``, i.e. PyBuffer_ToContiguous) with
@@ -58,9 +59,11 @@ def median_time(stmt, namespace, repeats):
     return statistics.median(t / number for t in timer.repeat(repeats, number))
 
 
-def time_python(repeats):
+def time_python(repeats, cases):
     results = {}
     for name, x in arrays().items():
+        if name not in cases:
+            continue
         out = np.empty(x.shape, dtype=x.dtype)
         view = memoryview(x)
         ns = {"np": np, "x": x, "out": out, "view": view}
@@ -75,9 +78,11 @@ def time_python(repeats):
     return results
 
 
-def run_benchmarkdotnet(extra):
+def run_benchmarkdotnet(extra, cases):
     artifacts = os.path.join(ROOT, "BenchmarkDotNet.Artifacts", "copy-compare")
-    command = ["dotnet", "run", "-c", "Release", "--project", PROJECT, "--", "--filter", "*CopyBenchmarks*",
+    # BenchmarkDotNet matches a filter against the name with its parameters: ...CopyBenchmarks.Into(Case: "Slice").
+    filters = (["*CopyBenchmarks*"] if cases == CASES else [f'*CopyBenchmarks*(Case: "{case}")*' for case in cases])
+    command = ["dotnet", "run", "-c", "Release", "--project", PROJECT, "--", "--filter", *filters,
                "--exporters", "json", "--artifacts", artifacts] + extra
     print("running: " + " ".join(command), file=sys.stderr)
     subprocess.run(command, check=True, cwd=ROOT, stdout=sys.stderr)
@@ -110,16 +115,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bdn-json", help="a BenchmarkDotNet JSON report to read instead of running BenchmarkDotNet")
     parser.add_argument("--repeats", type=int, default=15, help="timeit repeats per Python case (default 15)")
+    parser.add_argument("--cases", help="comma-separated cases to run (default: all): " + ",".join(CASES))
     parser.add_argument("bdn_args", nargs="*", help="extra arguments for BenchmarkDotNet (after --)")
     args = parser.parse_args()
+    cases = CASES if not args.cases else [c for c in CASES if c in args.cases.split(",")]
+    unknown = set(args.cases.split(",")) - set(CASES) if args.cases else set()
+    if unknown:
+        parser.error("unknown cases: " + ", ".join(sorted(unknown)))
 
     # Python is timed before and after BenchmarkDotNet and the faster of the two medians is kept: on a shared machine
     # load that comes and goes then counts against this library, not against NumPy.
     load_before = os.getloadavg()
-    python = time_python(args.repeats)
-    report = args.bdn_json or run_benchmarkdotnet(args.bdn_args)
+    python = time_python(args.repeats, cases)
+    report = args.bdn_json or run_benchmarkdotnet(args.bdn_args, cases)
     dotnet, host = read_benchmarkdotnet(report)
-    again = time_python(args.repeats)
+    again = time_python(args.repeats, cases)
     for case, times in again.items():
         for key, value in times.items():
             python[case][key] = min(python[case][key], value)
@@ -128,7 +138,7 @@ def main():
     print("| case | result | into | np.copyto | speed-up | alloc | np.ascontiguousarray | speed-up "
           "| ToArray | memoryview.tobytes | speed-up | Buffer.MemoryCopy | into / MemoryCopy |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for case in CASES:
+    for case in cases:
         p, d = python[case], dotnet.get(case, {})
         into, alloc, to_array, memcpy = d.get("Into"), d.get("Alloc"), d.get("ToArray"), d.get("MemoryCopy")
         if into is None or alloc is None or to_array is None or memcpy is None:

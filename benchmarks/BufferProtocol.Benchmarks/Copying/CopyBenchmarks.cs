@@ -22,7 +22,9 @@ namespace BufferProtocol.Benchmarks.Copying;
 /// <c>Into</c> copies into an existing block (compare <c>np.copyto</c>); <c>Alloc</c> mallocs the result first
 /// and frees it after (<c>NativeMemory.Alloc</c>, as <c>np.ascontiguousarray</c> mallocs its result);
 /// <c>ToArray</c> returns a new managed array (<c>BufferCopy.ToArray</c>; compare <c>memoryview.tobytes</c>, which
-/// returns a new <c>bytes</c>).
+/// returns a new <c>bytes</c>). Every native block, the result of <c>Alloc</c> included, is allocated as NumPy
+/// allocates its arrays (<see cref="NumPyMemory"/>: huge pages advised from 4 MiB), so both sides copy the same kind
+/// of memory.
 /// </summary>
 [Config(typeof(Config))]
 public unsafe class CopyBenchmarks
@@ -57,8 +59,8 @@ public unsafe class CopyBenchmarks
     public void Setup()
     {
         nint bytes = (nint)N * N * sizeof(double);
-        _big = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        _destination = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        _big = (nint)NumPyMemory.AllocateAligned(bytes);
+        _destination = (nint)NumPyMemory.AllocateAligned(bytes);
         var values = new Span<double>((void*)_big, N * N);
         for (var i = 0; i < values.Length; i++)
         {
@@ -105,12 +107,12 @@ public unsafe class CopyBenchmarks
         BufferCopy.ToContiguous(source, layout, new Span<byte>((void*)destination, (int)layout.Length), ContiguityOrder.C);
     }
 
-    /// <summary>A malloc'd block, BufferCopy.ToContiguous into it, free (np.ascontiguousarray).</summary>
+    /// <summary>A malloc'd block (huge pages advised, as NumPy does), BufferCopy.ToContiguous into it, free (np.ascontiguousarray).</summary>
     [Benchmark]
     public void Alloc()
     {
         var (source, layout, _) = Current;
-        var block = NativeMemory.Alloc((nuint)layout.Length);
+        var block = NumPyMemory.Allocate(layout.Length);
         BufferCopy.ToContiguous(source, layout, new Span<byte>(block, (int)layout.Length), ContiguityOrder.C);
         NativeMemory.Free(block);
     }

@@ -325,7 +325,7 @@ public static class BufferCopy
         {
             if (source.Length > 0)
             {
-                CopyKernels.Move(ref RawMemory.AsRef(destination.Pointer), ref RawMemory.AsRef(source.Pointer), (nuint)source.Length);
+                Streaming.MoveWhole(ref RawMemory.AsRef(destination.Pointer), ref RawMemory.AsRef(source.Pointer), (nuint)source.Length);
             }
             return;
         }
@@ -358,7 +358,7 @@ public static class BufferCopy
         if (layout.IsContiguous(order))
         {
             // Bytes as they are (for Any, whichever order the buffer has); the first item is the lowest address.
-            CopyKernels.Move(ref MemoryMarshal.GetReference(destination), ref source.Base, (nuint)layout.Length);
+            Streaming.MoveWhole(ref MemoryMarshal.GetReference(destination), ref source.Base, (nuint)layout.Length);
             return;
         }
         var shape = layout.Shape;
@@ -373,7 +373,7 @@ public static class BufferCopy
         var length = (nint)source.Length;
         if (layout.IsContiguous(order))
         {
-            CopyKernels.Move(ref destination, ref MemoryMarshal.GetReference(source), (nuint)length);
+            Streaming.MoveWhole(ref destination, ref MemoryMarshal.GetReference(source), (nuint)length);
             return length;
         }
         var itemSize = layout.ItemSize;

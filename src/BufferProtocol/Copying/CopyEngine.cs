@@ -106,7 +106,8 @@ internal static class CopyEngine
         Extent(shape, src.Strides, itemSize, out var srcMin, out var srcMax);
         Extent(shape, dst.Strides, itemSize, out var dstMin, out var dstMax);
         var delta = Unsafe.ByteOffset(ref src.Base, ref dst.Base);  // dst - src
-        if (!disjoint && Overlaps(srcMin, srcMax, delta + dstMin, delta + dstMax))
+        var overlaps = !disjoint && Overlaps(srcMin, srcMax, delta + dstMin, delta + dstMax);
+        if (overlaps)
         {
             var sameStrides = src.Strides.SequenceEqual(dst.Strides);
             if (sameStrides && delta == 0)
@@ -135,11 +136,20 @@ internal static class CopyEngine
 
         Span<nint> planScratch = stackalloc nint[CopyPlan.ScratchLength(shape.Length)];
         var plan = CopyPlan.Build(shape, src.Strides, dst.Strides, itemSize, order, reverse, planScratch);
-        Execute(plan, ref dst.Base, ref src.Base);
+        // Streaming stores only where nothing written can be read later in the same copy (disjoint operands).
+        var stream = !overlaps && Streaming.IsSupported && plan.ByteCount() >= Streaming.Threshold;
+        Execute(plan, ref dst.Base, ref src.Base, stream);
     }
 
     /// <summary>Runs a plan from two base references.</summary>
-    public static void Execute(in CopyPlan plan, ref byte dst, ref byte src)
+    /// <param name="plan">The plan.</param>
+    /// <param name="dst">The destination's base.</param>
+    /// <param name="src">The source's base.</param>
+    /// <param name="stream">
+    /// Write whole destination lines with streaming stores (see <see cref="Streaming"/>): only for operands that do not
+    /// overlap. The copy is fenced before this returns.
+    /// </param>
+    public static void Execute(in CopyPlan plan, ref byte dst, ref byte src, bool stream = false)
     {
         ref var d = ref Unsafe.Add(ref dst, plan.DstStart);
         ref var s = ref Unsafe.Add(ref src, plan.SrcStart);
@@ -148,39 +158,44 @@ internal static class CopyEngine
             case InnerKind.Empty:
                 return;
             case InnerKind.Bulk:
-                Run<BulkRows>(plan, ref d, ref s);
-                return;
+                Run<BulkRows>(plan, ref d, ref s, stream);
+                break;
             default:
                 var tiled = plan.Inner == InnerKind.Tiled;
                 switch (plan.ItemSize)
                 {
-                    case 1: RunItems<Element<byte>>(plan, ref d, ref s, tiled); return;
-                    case 2: RunItems<Element<ushort>>(plan, ref d, ref s, tiled); return;
-                    case 4: RunItems<Element<uint>>(plan, ref d, ref s, tiled); return;
-                    case 8: RunItems<Element<ulong>>(plan, ref d, ref s, tiled); return;
-                    case 16: RunItems<Element<UInt128>>(plan, ref d, ref s, tiled); return;
-                    default: RunItems<ElementN>(plan, ref d, ref s, tiled); return;
+                    case 1: RunItems<Element<byte>>(plan, ref d, ref s, tiled, stream); break;
+                    case 2: RunItems<Element<ushort>>(plan, ref d, ref s, tiled, stream); break;
+                    case 4: RunItems<Element<uint>>(plan, ref d, ref s, tiled, stream); break;
+                    case 8: RunItems<Element<ulong>>(plan, ref d, ref s, tiled, stream); break;
+                    case 16: RunItems<Element<UInt128>>(plan, ref d, ref s, tiled, stream); break;
+                    default: RunItems<ElementN>(plan, ref d, ref s, tiled, stream); break;
                 }
+                break;
+        }
+        if (stream)
+        {
+            StreamingStores.Fence();
         }
     }
 
-    private static void RunItems<TElement>(in CopyPlan plan, ref byte dst, ref byte src, bool tiled) where TElement : struct, IElement
+    private static void RunItems<TElement>(in CopyPlan plan, ref byte dst, ref byte src, bool tiled, bool stream) where TElement : struct, IElement
     {
         if (tiled)
         {
-            Run<TiledRows<TElement>>(plan, ref dst, ref src);
+            Run<TiledRows<TElement>>(plan, ref dst, ref src, stream);
         }
         else
         {
-            Run<StridedRows<TElement>>(plan, ref dst, ref src);
+            Run<StridedRows<TElement>>(plan, ref dst, ref src, stream);
         }
     }
 
     // The odometer over the outer dimensions, written once for every kernel.
     [SkipLocalsInit]
-    private static void Run<TKernel>(in CopyPlan plan, ref byte dst, ref byte src) where TKernel : struct, IBlockKernel
+    private static void Run<TKernel>(in CopyPlan plan, ref byte dst, ref byte src, bool stream) where TKernel : struct, IBlockKernel
     {
-        var block = plan.InnerBlock();
+        var block = plan.InnerBlock(stream);
         var outer = plan.Rank - 2;
         if (outer <= 0)
         {

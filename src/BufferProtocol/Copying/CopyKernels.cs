@@ -30,8 +30,12 @@ internal readonly struct Block
     public readonly nint DstColStride;
     public readonly nint ItemSize;
 
-    public Block(nint rows, nint cols, nint srcRowStride, nint srcColStride, nint dstRowStride, nint dstColStride, nint itemSize)
+    /// <summary>Whether the kernel may use streaming stores (a large copy between disjoint ranges; see <see cref="Streaming"/>).</summary>
+    public readonly bool Stream;
+
+    public Block(nint rows, nint cols, nint srcRowStride, nint srcColStride, nint dstRowStride, nint dstColStride, nint itemSize, bool stream)
     {
+        Stream = stream;
         Rows = rows;
         Cols = cols;
         SrcRowStride = srcRowStride;
@@ -56,9 +60,10 @@ internal interface IElement
 
     /// <summary>
     /// Copies every other item of the source into contiguous destination items (<c>a[::2]</c>) with SIMD, or returns
-    /// false to let the caller copy item by item.
+    /// false to let the caller copy item by item. With <paramref name="stream"/>, whole destination lines are written
+    /// with streaming stores (<see cref="Streaming"/>; the caller fences).
     /// </summary>
-    static virtual bool TryEveryOther(ref byte dst, ref byte src, nint count) => false;
+    static virtual bool TryEveryOther(ref byte dst, ref byte src, nint count, bool stream) => false;
 }
 
 /// <summary>An item of <c>sizeof(T)</c> bytes: one unaligned load and one unaligned store.</summary>
@@ -83,25 +88,22 @@ internal readonly struct Element<T> : IElement where T : unmanaged
         return false;
     }
 
-    public static bool TryEveryOther(ref byte dst, ref byte src, nint count)
+    public static bool TryEveryOther(ref byte dst, ref byte src, nint count, bool stream)
     {
         if (!Avx2.IsSupported || (typeof(T) != typeof(ulong) && typeof(T) != typeof(uint)))
         {
             return false;
         }
+        var i = stream ? StreamingStores.EveryOther<T>(ref dst, ref src, count) : 0;
         // Two source vectors hold one destination vector's items at their even positions. Their last (odd) item lies
         // past the source's last item, so the final group is left to the scalar loop unless another item follows.
         var perVector = (nint)(Vector256<byte>.Count / Unsafe.SizeOf<T>());
-        nint i = 0;
         for (; i + perVector < count; i += perVector)
         {
             ref var s = ref Unsafe.Add(ref src, 2 * i * Unsafe.SizeOf<T>());
             var a = Vector256.LoadUnsafe(ref s);
             var b = Vector256.LoadUnsafe(ref Unsafe.Add(ref s, Vector256<byte>.Count));
-            var even = typeof(T) == typeof(ulong)
-                ? Avx.UnpackLow(a.AsDouble(), b.AsDouble())                          // a0 b0 a2 b2
-                : Avx.Shuffle(a.AsSingle(), b.AsSingle(), 0b10_00_10_00).AsDouble();   // a0 a2 b0 b2 | a4 a6 b4 b6
-            Avx2.Permute4x64(even, 0b11_01_10_00).AsByte().StoreUnsafe(ref Unsafe.Add(ref dst, i * Unsafe.SizeOf<T>()));
+            Streaming.EvenItems<T>(a, b).StoreUnsafe(ref Unsafe.Add(ref dst, i * Unsafe.SizeOf<T>()));
         }
         for (; i < count; i++)
         {
@@ -131,6 +133,11 @@ internal readonly struct BulkRows : IBlockKernel
     public static void Copy(ref byte dst, ref byte src, in Block block)
     {
         var run = (nuint)(block.Cols * block.ItemSize);
+        if (block.Stream && (nint)run >= Streaming.MinimumRun && Streaming.IsSupported)
+        {
+            StreamingStores.MoveRows(ref dst, ref src, block.Rows, block.DstRowStride, block.SrcRowStride, run);
+            return;
+        }
         for (nint r = 0; r < block.Rows; r++)
         {
             CopyKernels.Move(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), run);
@@ -147,15 +154,15 @@ internal readonly struct StridedRows<TElement> : IBlockKernel where TElement : s
         nint ss = block.SrcColStride, ds = block.DstColStride;
         for (nint r = 0; r < block.Rows; r++)
         {
-            Row(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), cols, ss, ds, itemSize);
+            Row(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), cols, ss, ds, itemSize, block.Stream);
         }
     }
 
     // One row, four items per step (the strides bumped, not multiplied).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Row(ref byte d, ref byte s, nint count, nint ss, nint ds, nint itemSize)
+    public static void Row(ref byte d, ref byte s, nint count, nint ss, nint ds, nint itemSize, bool stream)
     {
-        if (ss == 2 * itemSize && ds == itemSize && TElement.TryEveryOther(ref d, ref s, count))
+        if (ss == 2 * itemSize && ds == itemSize && TElement.TryEveryOther(ref d, ref s, count, stream))
         {
             return;
         }

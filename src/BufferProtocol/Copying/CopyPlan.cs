@@ -221,12 +221,24 @@ internal ref struct CopyPlan
     }
 
     /// <summary>The innermost two dimensions (or the only one, as a single row) as a block.</summary>
-    public readonly Block InnerBlock()
+    /// <param name="stream">Whether the kernels may use streaming stores (see <see cref="Streaming"/>).</param>
+    public readonly Block InnerBlock(bool stream)
     {
         var last = Rank - 1;
         return Rank >= 2
-            ? new Block(Shape[last - 1], Shape[last], SrcStrides[last - 1], SrcStrides[last], DstStrides[last - 1], DstStrides[last], ItemSize)
-            : new Block(1, Shape[0], 0, SrcStrides[0], 0, DstStrides[0], ItemSize);
+            ? new Block(Shape[last - 1], Shape[last], SrcStrides[last - 1], SrcStrides[last], DstStrides[last - 1], DstStrides[last], ItemSize, stream)
+            : new Block(1, Shape[0], 0, SrcStrides[0], 0, DstStrides[0], ItemSize, stream);
+    }
+
+    /// <summary>The number of bytes the plan writes.</summary>
+    public readonly nint ByteCount()
+    {
+        var bytes = Inner == InnerKind.Empty ? 0 : ItemSize;
+        for (var i = 0; i < Rank; i++)
+        {
+            bytes *= Shape[i];
+        }
+        return bytes;
     }
 
     // Should dimension a be outside dimension b? Larger destination steps go outside; ties by source steps.
