@@ -9,8 +9,8 @@ Usage (from the repository root, with Debian's CPython 3.11 + NumPy 1.24):
 
 It times the cases of benchmarks/BufferProtocol.Benchmarks/Copying/CopyBenchmarks.cs in NumPy (``np.copyto`` into an
 existing array, ``np.ascontiguousarray``) and CPython (``memoryview(x).tobytes('C')``, i.e. PyBuffer_ToContiguous) with
-``timeit`` (wall clock, the median of repeats of at least 0.2 s each; timed before and after BenchmarkDotNet, the faster
-median kept), runs (or reads) the BenchmarkDotNet results (median), and prints a Markdown table with the ratios. Every case copies float64 items into C order:
+``timeit`` (wall clock, the median of repeats of at least 0.2 s each; timed right before and after the BenchmarkDotNet run
+of the same case, the faster median kept), runs (or reads) the BenchmarkDotNet results (median), and prints a Markdown table with the ratios. Every case copies float64 items into C order:
 
     Transpose   a.T of a 2048x2048 array          Slice       a[::3, ::2] of a 2048x2048 array
     Permute4D   a 32^4 array transposed (3,1,0,2)  Stride2     a[::2] of 4 Mi items
@@ -124,15 +124,18 @@ def main():
         parser.error("unknown cases: " + ", ".join(sorted(unknown)))
 
     # Python is timed before and after BenchmarkDotNet and the faster of the two medians is kept: on a shared machine
-    # load that comes and goes then counts against this library, not against NumPy.
+    # load that comes and goes then counts against this library, not against NumPy. Each case is its own
+    # BenchmarkDotNet run between its two Python timings, so both sides of a row are measured minutes apart at most.
     load_before = os.getloadavg()
-    python = time_python(args.repeats, cases)
-    report = args.bdn_json or run_benchmarkdotnet(args.bdn_args, cases)
-    dotnet, host = read_benchmarkdotnet(report)
-    again = time_python(args.repeats, cases)
-    for case, times in again.items():
-        for key, value in times.items():
-            python[case][key] = min(python[case][key], value)
+    python, dotnet, host = {}, {}, {}
+    for group in ([cases] if args.bdn_json else [[case] for case in cases]):
+        before = time_python(args.repeats, group)
+        report = args.bdn_json or run_benchmarkdotnet(args.bdn_args, group)
+        results, host = read_benchmarkdotnet(report)
+        dotnet.update({case: results[case] for case in group if case in results})
+        after = time_python(args.repeats, group)
+        for case, times in before.items():
+            python[case] = {key: min(value, after[case][key]) for key, value in times.items()}
     load_after = os.getloadavg()
 
     print("| case | result | into | np.copyto | speed-up | alloc | np.ascontiguousarray | speed-up "
@@ -157,7 +160,8 @@ def main():
     print(f"Python {platform.python_version()}, NumPy {np.__version__}; "
           f".NET {host.get('RuntimeVersion', '?')}, {host.get('ProcessorName', platform.processor() or '?')}, "
           f"{host.get('PhysicalCoreCount', '?')} cores; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
-          f"BenchmarkDotNet report {os.path.relpath(report, ROOT)}; {time.strftime('%Y-%m-%d %H:%M')}")
+          f"BenchmarkDotNet report{'' if args.bdn_json else 's (one run per case)'} under {os.path.relpath(os.path.dirname(report), ROOT)}; "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
 
 
 if __name__ == "__main__":
