@@ -136,8 +136,10 @@ internal static class CopyEngine
 
         Span<nint> planScratch = stackalloc nint[CopyPlan.ScratchLength(shape.Length)];
         var plan = CopyPlan.Build(shape, src.Strides, dst.Strides, itemSize, order, reverse, planScratch);
-        // Streaming stores only where nothing written can be read later in the same copy (disjoint operands).
-        var stream = !overlaps && Streaming.IsSupported && plan.ByteCount() >= Streaming.Threshold;
+        // Streaming stores only where nothing written is read later in the same copy (disjoint operands) and every
+        // destination byte is written once (a free order: with shared destination items the last write in order must
+        // win, which is left to ordinary stores).
+        var stream = !overlaps && order == VisitOrder.Free && Streaming.IsSupported && plan.ByteCount() >= Streaming.Threshold;
         Execute(plan, ref dst.Base, ref src.Base, stream);
     }
 
