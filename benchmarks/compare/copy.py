@@ -9,8 +9,8 @@ Usage (from the repository root, with Debian's CPython 3.11 + NumPy 1.24):
 
 It times the cases of benchmarks/BufferProtocol.Benchmarks/Copying/CopyBenchmarks.cs in NumPy (``np.copyto`` into an
 existing array, ``np.ascontiguousarray``) and CPython (``memoryview(x).tobytes('C')``, i.e. PyBuffer_ToContiguous) with
-``timeit`` (wall clock, the median of repeats of at least 0.2 s each; timed right before and after the BenchmarkDotNet run
-of the same case, the faster median kept), runs (or reads) the BenchmarkDotNet results (median), and prints a Markdown table with the ratios. Every case copies float64 items into C order:
+``timeit`` (wall clock, the median -- or with --statistic min the minimum -- of repeats of at least 0.2 s each; timed right before and after the BenchmarkDotNet run
+of the same case, the faster median kept), runs (or reads) the BenchmarkDotNet results (the same statistic over its iterations), and prints a Markdown table with the ratios. Every case copies float64 items into C order:
 
     Transpose   a.T of a 2048x2048 array          Slice       a[::3, ::2] of a 2048x2048 array
     Permute4D   a 32^4 array transposed (3,1,0,2)  Stride2     a[::2] of 4 Mi items
@@ -52,14 +52,21 @@ def arrays():
     }
 
 
-def median_time(stmt, namespace, repeats):
-    """Median seconds per call over `repeats` runs of at least 0.2 s each."""
+# The statistic of the repeats (Python) and of the measured iterations (BenchmarkDotNet) that the table shows. Both
+# sides time windows of at least 0.2 s (timeit repeats, 250 ms BenchmarkDotNet iterations) and divide by the calls in
+# them, so "min" compares the best window of each side, "median" the typical one.
+STATISTIC = {"median": statistics.median, "min": min}
+BDN_STATISTIC = {"median": "Median", "min": "Min"}
+
+
+def window_time(stmt, namespace, repeats, statistic):
+    """Seconds per call: `statistic` over `repeats` runs of at least 0.2 s each."""
     timer = timeit.Timer(stmt, globals=namespace)
     number, _ = timer.autorange()
-    return statistics.median(t / number for t in timer.repeat(repeats, number))
+    return STATISTIC[statistic](t / number for t in timer.repeat(repeats, number))
 
 
-def time_python(repeats, cases):
+def time_python(repeats, cases, statistic):
     results = {}
     for name, x in arrays().items():
         if name not in cases:
@@ -68,9 +75,9 @@ def time_python(repeats, cases):
         view = memoryview(x)
         ns = {"np": np, "x": x, "out": out, "view": view}
         results[name] = {
-            "copyto": median_time("np.copyto(out, x)", ns, repeats),
-            "ascontiguousarray": median_time("np.ascontiguousarray(x)", ns, repeats),
-            "tobytes": median_time("view.tobytes('C')", ns, repeats),
+            "copyto": window_time("np.copyto(out, x)", ns, repeats, statistic),
+            "ascontiguousarray": window_time("np.ascontiguousarray(x)", ns, repeats, statistic),
+            "tobytes": window_time("view.tobytes('C')", ns, repeats, statistic),
             "bytes": x.nbytes,
         }
         view.release()
@@ -92,14 +99,14 @@ def run_benchmarkdotnet(extra, cases):
     return reports[-1]
 
 
-def read_benchmarkdotnet(path):
-    """{case: {method: median seconds}} from a BenchmarkDotNet JSON report."""
+def read_benchmarkdotnet(path, statistic):
+    """{case: {method: seconds per call}} from a BenchmarkDotNet JSON report, by `statistic` over its iterations."""
     with open(path, encoding="utf-8") as f:
         report = json.load(f)
     results = {}
     for b in report["Benchmarks"]:
         case = b["Parameters"].split("=", 1)[1]
-        results.setdefault(case, {})[b["Method"]] = b["Statistics"]["Median"] / 1e9
+        results.setdefault(case, {})[b["Method"]] = b["Statistics"][BDN_STATISTIC[statistic]] / 1e9
     return results, report.get("HostEnvironmentInfo", {})
 
 
@@ -116,6 +123,9 @@ def main():
     parser.add_argument("--bdn-json", help="a BenchmarkDotNet JSON report to read instead of running BenchmarkDotNet")
     parser.add_argument("--repeats", type=int, default=15, help="timeit repeats per Python case (default 15)")
     parser.add_argument("--cases", help="comma-separated cases to run (default: all): " + ",".join(CASES))
+    parser.add_argument("--statistic", choices=sorted(STATISTIC), default="median",
+                        help="median (default): the typical window of each side; min: the best window of each side, "
+                             "the steadier figure on a shared machine")
     parser.add_argument("bdn_args", nargs="*", help="extra arguments for BenchmarkDotNet (after --)")
     args = parser.parse_args()
     cases = CASES if not args.cases else [c for c in CASES if c in args.cases.split(",")]
@@ -129,11 +139,11 @@ def main():
     load_before = os.getloadavg()
     python, dotnet, host = {}, {}, {}
     for group in ([cases] if args.bdn_json else [[case] for case in cases]):
-        before = time_python(args.repeats, group)
+        before = time_python(args.repeats, group, args.statistic)
         report = args.bdn_json or run_benchmarkdotnet(args.bdn_args, group)
-        results, host = read_benchmarkdotnet(report)
+        results, host = read_benchmarkdotnet(report, args.statistic)
         dotnet.update({case: results[case] for case in group if case in results})
-        after = time_python(args.repeats, group)
+        after = time_python(args.repeats, group, args.statistic)
         for case, times in before.items():
             python[case] = {key: min(value, after[case][key]) for key, value in times.items()}
     load_after = os.getloadavg()
@@ -161,7 +171,7 @@ def main():
           f".NET {host.get('RuntimeVersion', '?')}, {host.get('ProcessorName', platform.processor() or '?')}, "
           f"{host.get('PhysicalCoreCount', '?')} cores; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"BenchmarkDotNet report{'' if args.bdn_json else 's (one run per case)'} under {os.path.relpath(os.path.dirname(report), ROOT)}; "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
+          f"statistic: {args.statistic}; {time.strftime('%Y-%m-%d %H:%M')}")
 
 
 if __name__ == "__main__":
