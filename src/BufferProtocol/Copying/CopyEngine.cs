@@ -139,8 +139,9 @@ internal static class CopyEngine
         // Streaming stores only where nothing written is read later in the same copy (disjoint operands) and every
         // destination byte is written once (a free order: with shared destination items the last write in order must
         // win, which is left to ordinary stores).
-        var stream = !overlaps && order == VisitOrder.Free && Streaming.IsSupported && plan.ByteCount() >= Streaming.Threshold;
-        Execute(plan, ref dst.Base, ref src.Base, stream);
+        var free = !overlaps && order == VisitOrder.Free;
+        var stream = free && Streaming.IsSupported && plan.ByteCount() >= Streaming.Threshold;
+        Execute(plan, ref dst.Base, ref src.Base, stream, interleave: free);
     }
 
     /// <summary>Runs a plan from two base references.</summary>
@@ -151,7 +152,11 @@ internal static class CopyEngine
     /// Write whole destination lines with streaming stores (see <see cref="Streaming"/>): only for operands that do not
     /// overlap. The copy is fenced before this returns.
     /// </param>
-    public static void Execute(in CopyPlan plan, ref byte dst, ref byte src, bool stream = false)
+    /// <param name="interleave">
+    /// Let kernels copy rows interleaved (see <see cref="Block.Interleave"/>): only for operands that do not overlap and
+    /// a destination without shared items.
+    /// </param>
+    public static void Execute(in CopyPlan plan, ref byte dst, ref byte src, bool stream = false, bool interleave = false)
     {
         ref var d = ref Unsafe.Add(ref dst, plan.DstStart);
         ref var s = ref Unsafe.Add(ref src, plan.SrcStart);
@@ -160,18 +165,18 @@ internal static class CopyEngine
             case InnerKind.Empty:
                 return;
             case InnerKind.Bulk:
-                Run<BulkRows>(plan, ref d, ref s, stream);
+                Run<BulkRows>(plan, ref d, ref s, stream, interleave);
                 break;
             default:
                 var tiled = plan.Inner == InnerKind.Tiled;
                 switch (plan.ItemSize)
                 {
-                    case 1: RunItems<Element<byte>>(plan, ref d, ref s, tiled, stream); break;
-                    case 2: RunItems<Element<ushort>>(plan, ref d, ref s, tiled, stream); break;
-                    case 4: RunItems<Element<uint>>(plan, ref d, ref s, tiled, stream); break;
-                    case 8: RunItems<Element<ulong>>(plan, ref d, ref s, tiled, stream); break;
-                    case 16: RunItems<Element<UInt128>>(plan, ref d, ref s, tiled, stream); break;
-                    default: RunItems<ElementN>(plan, ref d, ref s, tiled, stream); break;
+                    case 1: RunItems<Element<byte>>(plan, ref d, ref s, tiled, stream, interleave); break;
+                    case 2: RunItems<Element<ushort>>(plan, ref d, ref s, tiled, stream, interleave); break;
+                    case 4: RunItems<Element<uint>>(plan, ref d, ref s, tiled, stream, interleave); break;
+                    case 8: RunItems<Element<ulong>>(plan, ref d, ref s, tiled, stream, interleave); break;
+                    case 16: RunItems<Element<UInt128>>(plan, ref d, ref s, tiled, stream, interleave); break;
+                    default: RunItems<ElementN>(plan, ref d, ref s, tiled, stream, interleave); break;
                 }
                 break;
         }
@@ -181,23 +186,23 @@ internal static class CopyEngine
         }
     }
 
-    private static void RunItems<TElement>(in CopyPlan plan, ref byte dst, ref byte src, bool tiled, bool stream) where TElement : struct, IElement
+    private static void RunItems<TElement>(in CopyPlan plan, ref byte dst, ref byte src, bool tiled, bool stream, bool interleave) where TElement : struct, IElement
     {
         if (tiled)
         {
-            Run<TiledRows<TElement>>(plan, ref dst, ref src, stream);
+            Run<TiledRows<TElement>>(plan, ref dst, ref src, stream, interleave);
         }
         else
         {
-            Run<StridedRows<TElement>>(plan, ref dst, ref src, stream);
+            Run<StridedRows<TElement>>(plan, ref dst, ref src, stream, interleave);
         }
     }
 
     // The odometer over the outer dimensions, written once for every kernel.
     [SkipLocalsInit]
-    private static void Run<TKernel>(in CopyPlan plan, ref byte dst, ref byte src, bool stream) where TKernel : struct, IBlockKernel
+    private static void Run<TKernel>(in CopyPlan plan, ref byte dst, ref byte src, bool stream, bool interleave) where TKernel : struct, IBlockKernel
     {
-        var block = plan.InnerBlock(stream);
+        var block = plan.InnerBlock(stream, interleave);
         var outer = plan.Rank - 2;
         if (outer <= 0)
         {

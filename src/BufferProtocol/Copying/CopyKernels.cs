@@ -33,9 +33,17 @@ internal readonly struct Block
     /// <summary>Whether the kernel may use streaming stores (a large copy between disjoint ranges; see <see cref="Streaming"/>).</summary>
     public readonly bool Stream;
 
-    public Block(nint rows, nint cols, nint srcRowStride, nint srcColStride, nint dstRowStride, nint dstColStride, nint itemSize, bool stream)
+    /// <summary>
+    /// Whether rows may be copied interleaved rather than one after the other: the operands are disjoint and no
+    /// destination item is written twice, so no write can change what a later read or write sees.
+    /// </summary>
+    public readonly bool Interleave;
+
+    public Block(nint rows, nint cols, nint srcRowStride, nint srcColStride, nint dstRowStride, nint dstColStride, nint itemSize, bool stream,
+        bool interleave)
     {
         Stream = stream;
+        Interleave = interleave;
         Rows = rows;
         Cols = cols;
         SrcRowStride = srcRowStride;
@@ -64,6 +72,13 @@ internal interface IElement
     /// with streaming stores (<see cref="Streaming"/>; the caller fences).
     /// </summary>
     static virtual bool TryEveryOther(ref byte dst, ref byte src, nint count, bool stream) => false;
+
+    /// <summary>
+    /// <see cref="TryEveryOther"/> for <paramref name="rows"/> rows, two at a time with their loads interleaved (two
+    /// independent streams of source lines keep more reads in flight than one), or returns false. Only for blocks
+    /// whose rows may be interleaved (<see cref="Block.Interleave"/>).
+    /// </summary>
+    static virtual bool TryEveryOtherRows(ref byte dst, ref byte src, nint rows, nint count, nint srcRowStride, nint dstRowStride) => false;
 }
 
 /// <summary>An item of <c>sizeof(T)</c> bytes: one unaligned load and one unaligned store.</summary>
@@ -111,6 +126,47 @@ internal readonly struct Element<T> : IElement where T : unmanaged
         }
         return true;
     }
+
+    public static bool TryEveryOtherRows(ref byte dst, ref byte src, nint rows, nint count, nint srcRowStride, nint dstRowStride)
+    {
+        if (!Avx2.IsSupported || (typeof(T) != typeof(ulong) && typeof(T) != typeof(uint)))
+        {
+            return false;
+        }
+        var size = Unsafe.SizeOf<T>();
+        var perVector = (nint)(Vector256<byte>.Count / size);
+        nint r = 0;
+        for (; r + 1 < rows; r += 2)
+        {
+            ref var s0 = ref Unsafe.Add(ref src, r * srcRowStride);
+            ref var s1 = ref Unsafe.Add(ref s0, srcRowStride);
+            ref var d0 = ref Unsafe.Add(ref dst, r * dstRowStride);
+            ref var d1 = ref Unsafe.Add(ref d0, dstRowStride);
+            // The same bound as TryEveryOther: a group's second vector ends one item past its last even item, which
+            // must still be an item of the row (another group or the scalar tail follows).
+            nint i = 0;
+            for (; i + perVector < count; i += perVector)
+            {
+                var offset = 2 * i * size;
+                var a0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s0, offset));
+                var b0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s0, offset + Vector256<byte>.Count));
+                var a1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s1, offset));
+                var b1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s1, offset + Vector256<byte>.Count));
+                Streaming.EvenItems<T>(a0, b0).StoreUnsafe(ref Unsafe.Add(ref d0, i * size));
+                Streaming.EvenItems<T>(a1, b1).StoreUnsafe(ref Unsafe.Add(ref d1, i * size));
+            }
+            for (; i < count; i++)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, i * size), Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref s0, 2 * i * size)));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref d1, i * size), Unsafe.ReadUnaligned<T>(ref Unsafe.Add(ref s1, 2 * i * size)));
+            }
+        }
+        if (r < rows)
+        {
+            TryEveryOther(ref Unsafe.Add(ref dst, r * dstRowStride), ref Unsafe.Add(ref src, r * srcRowStride), count, stream: false);
+        }
+        return true;
+    }
 }
 
 /// <summary>An item of any size: a block copy of <c>itemSize</c> bytes.</summary>
@@ -152,6 +208,11 @@ internal readonly struct StridedRows<TElement> : IBlockKernel where TElement : s
     {
         nint cols = block.Cols, itemSize = block.ItemSize;
         nint ss = block.SrcColStride, ds = block.DstColStride;
+        if (block.Interleave && !block.Stream && block.Rows >= 2 && ss == 2 * itemSize && ds == itemSize &&
+            TElement.TryEveryOtherRows(ref dst, ref src, block.Rows, cols, block.SrcRowStride, block.DstRowStride))
+        {
+            return;
+        }
         for (nint r = 0; r < block.Rows; r++)
         {
             Row(ref Unsafe.Add(ref dst, r * block.DstRowStride), ref Unsafe.Add(ref src, r * block.SrcRowStride), cols, ss, ds, itemSize, block.Stream);

@@ -222,12 +222,13 @@ internal ref struct CopyPlan
 
     /// <summary>The innermost two dimensions (or the only one, as a single row) as a block.</summary>
     /// <param name="stream">Whether the kernels may use streaming stores (see <see cref="Streaming"/>).</param>
-    public readonly Block InnerBlock(bool stream)
+    /// <param name="interleave">Whether the kernels may copy rows interleaved (see <see cref="Block.Interleave"/>).</param>
+    public readonly Block InnerBlock(bool stream, bool interleave)
     {
         var last = Rank - 1;
         return Rank >= 2
-            ? new Block(Shape[last - 1], Shape[last], SrcStrides[last - 1], SrcStrides[last], DstStrides[last - 1], DstStrides[last], ItemSize, stream)
-            : new Block(1, Shape[0], 0, SrcStrides[0], 0, DstStrides[0], ItemSize, stream);
+            ? new Block(Shape[last - 1], Shape[last], SrcStrides[last - 1], SrcStrides[last], DstStrides[last - 1], DstStrides[last], ItemSize, stream, interleave)
+            : new Block(1, Shape[0], 0, SrcStrides[0], 0, DstStrides[0], ItemSize, stream, interleave);
     }
 
     /// <summary>The number of bytes the plan writes.</summary>
