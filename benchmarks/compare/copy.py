@@ -22,20 +22,15 @@ of the same case, the faster median kept), runs (or reads) the BenchmarkDotNet r
 "MemoryCopy" is Buffer.MemoryCopy of the same byte count, the physical limit.
 """
 import argparse
-import glob
 import json
 import os
 import platform
-import statistics
-import subprocess
 import sys
 import time
-import timeit
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROJECT = os.path.join(ROOT, "benchmarks", "BufferProtocol.Benchmarks")
+from compare_common import BDN_STATISTIC, ROOT, STATISTIC, fmt_time, run_benchmarkdotnet, window_time
 CASES = ["Transpose", "Slice", "Permute4D", "Stride2", "Tiny", "Contiguous"]
 N = 2048
 
@@ -50,20 +45,6 @@ def arrays():
         "Tiny": np.arange(16, dtype=np.float64).reshape(4, 4).T,
         "Contiguous": a,
     }
-
-
-# The statistic of the repeats (Python) and of the measured iterations (BenchmarkDotNet) that the table shows. Both
-# sides time windows of at least 0.2 s (timeit repeats, 250 ms BenchmarkDotNet iterations) and divide by the calls in
-# them, so "min" compares the best window of each side, "median" the typical one.
-STATISTIC = {"median": statistics.median, "min": min}
-BDN_STATISTIC = {"median": "Median", "min": "Min"}
-
-
-def window_time(stmt, namespace, repeats, statistic):
-    """Seconds per call: `statistic` over `repeats` runs of at least 0.2 s each."""
-    timer = timeit.Timer(stmt, globals=namespace)
-    number, _ = timer.autorange()
-    return STATISTIC[statistic](t / number for t in timer.repeat(repeats, number))
 
 
 def time_python(repeats, cases, statistic):
@@ -85,18 +66,10 @@ def time_python(repeats, cases, statistic):
     return results
 
 
-def run_benchmarkdotnet(extra, cases):
-    artifacts = os.path.join(ROOT, "BenchmarkDotNet.Artifacts", "copy-compare")
+def run_copy_benchmarks(extra, cases):
     # BenchmarkDotNet matches a filter against the name with its parameters: ...CopyBenchmarks.Into(Case: "Slice").
     filters = (["*CopyBenchmarks*"] if cases == CASES else [f'*CopyBenchmarks*(Case: "{case}")*' for case in cases])
-    command = ["dotnet", "run", "-c", "Release", "--project", PROJECT, "--", "--filter", *filters,
-               "--exporters", "json", "--artifacts", artifacts] + extra
-    print("running: " + " ".join(command), file=sys.stderr)
-    subprocess.run(command, check=True, cwd=ROOT, stdout=sys.stderr)
-    reports = sorted(glob.glob(os.path.join(artifacts, "results", "*CopyBenchmarks*-report*.json")), key=os.path.getmtime)
-    if not reports:
-        sys.exit("no BenchmarkDotNet JSON report was written under " + artifacts)
-    return reports[-1]
+    return run_benchmarkdotnet("CopyBenchmarks", filters, extra, "copy-compare")
 
 
 def read_benchmarkdotnet(path, statistic):
@@ -108,14 +81,6 @@ def read_benchmarkdotnet(path, statistic):
         case = b["Parameters"].split("=", 1)[1]
         results.setdefault(case, {})[b["Method"]] = b["Statistics"][BDN_STATISTIC[statistic]] / 1e9
     return results, report.get("HostEnvironmentInfo", {})
-
-
-def fmt_time(seconds):
-    if seconds < 1e-6:
-        return f"{seconds * 1e9:.0f} ns"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e3:.2f} ms"
 
 
 def main():
@@ -140,7 +105,7 @@ def main():
     python, dotnet, host = {}, {}, {}
     for group in ([cases] if args.bdn_json else [[case] for case in cases]):
         before = time_python(args.repeats, group, args.statistic)
-        report = args.bdn_json or run_benchmarkdotnet(args.bdn_args, group)
+        report = args.bdn_json or run_copy_benchmarks(args.bdn_args, group)
         results, host = read_benchmarkdotnet(report, args.statistic)
         dotnet.update({case: results[case] for case in group if case in results})
         after = time_python(args.repeats, group, args.statistic)

@@ -17,18 +17,12 @@ prints a Markdown table with the ratios (CPython time / .NET time: above 1 means
 """
 import argparse
 import array
-import glob
 import json
 import os
 import platform
-import statistics
-import subprocess
-import sys
 import time
-import timeit
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROJECT = os.path.join(ROOT, "benchmarks", "BufferProtocol.Benchmarks")
+from compare_common import ROOT, fmt_time, run_benchmarkdotnet, window_time
 CASES = ["ToList", "EqualsStrided", "IndexLoop", "ToBytesStrided"]
 INTS = 100_000
 DOUBLES = 1 << 20
@@ -41,13 +35,6 @@ def index_loop(m, n):
     return s
 
 
-def median_time(stmt, namespace, repeats):
-    """Median seconds per call over `repeats` runs of at least 0.2 s each."""
-    timer = timeit.Timer(stmt, globals=namespace)
-    number, _ = timer.autorange()
-    return statistics.median(t / number for t in timer.repeat(repeats, number))
-
-
 def time_python(repeats):
     ints = memoryview(array.array("i", range(INTS)))
     a = memoryview(array.array("d", map(float, range(DOUBLES))))
@@ -57,24 +44,15 @@ def time_python(repeats):
     assert a == b and not b.c_contiguous
     ns = {"ints": ints, "a": a, "b": b, "index_loop": index_loop, "n": INTS}
     return {
-        "ToList": median_time("ints.tolist()", ns, repeats),
-        "EqualsStrided": median_time("a == b", ns, repeats),
-        "IndexLoop": median_time("index_loop(ints, n)", ns, repeats),
-        "ToBytesStrided": median_time("b.tobytes()", ns, repeats),
+        "ToList": window_time("ints.tolist()", ns, repeats),
+        "EqualsStrided": window_time("a == b", ns, repeats),
+        "IndexLoop": window_time("index_loop(ints, n)", ns, repeats),
+        "ToBytesStrided": window_time("b.tobytes()", ns, repeats),
     }
 
 
-def run_benchmarkdotnet(extra):
-    artifacts = os.path.join(ROOT, "BenchmarkDotNet.Artifacts", "memoryview-compare")
-    command = ["dotnet", "run", "-c", "Release", "--project", PROJECT, "--", "--filter", "*MemoryViewBenchmarks*",
-               "--exporters", "json", "--artifacts", artifacts] + extra
-    print("running: " + " ".join(command), file=sys.stderr)
-    subprocess.run(command, check=True, cwd=ROOT, stdout=sys.stderr)
-    reports = sorted(glob.glob(os.path.join(artifacts, "results", "*MemoryViewBenchmarks*-report*.json")),
-                     key=os.path.getmtime)
-    if not reports:
-        sys.exit("no BenchmarkDotNet JSON report was written under " + artifacts)
-    return reports[-1]
+def run_memoryview_benchmarks(extra):
+    return run_benchmarkdotnet("MemoryViewBenchmarks", ["*MemoryViewBenchmarks*"], extra, "memoryview-compare")
 
 
 def read_benchmarkdotnet(path):
@@ -88,14 +66,6 @@ def read_benchmarkdotnet(path):
     return results, report.get("HostEnvironmentInfo", {})
 
 
-def fmt_time(seconds):
-    if seconds < 1e-6:
-        return f"{seconds * 1e9:.0f} ns"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e3:.2f} ms"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bdn-json", help="a BenchmarkDotNet JSON report to read instead of running BenchmarkDotNet")
@@ -105,7 +75,7 @@ def main():
 
     load_before = os.getloadavg()
     python = time_python(args.repeats)
-    report = args.bdn_json or run_benchmarkdotnet(args.bdn_args)
+    report = args.bdn_json or run_memoryview_benchmarks(args.bdn_args)
     dotnet, host = read_benchmarkdotnet(report)
     load_after = os.getloadavg()
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using BufferProtocol.Exporters;
 using BufferProtocol.Layout;
 using BufferProtocol.Tests.Exporters;
+using BufferProtocol.Tests.Formats;
 using BufferProtocol.Tests.TestSupport;
 using BufferProtocol.Views;
 
@@ -106,14 +107,14 @@ internal static class ViewOracle
                 return actual is bool b && b == expected.GetBoolean();
             case JsonValueKind.Number:
                 why = "not that integer";
-                return IsInteger(actual) && ToBig(actual!) == BigInteger.Parse(expected.GetRawText(), CultureInfo.InvariantCulture);
+                return CodecOracle.TryInteger(actual, out var n) && n == BigInteger.Parse(expected.GetRawText(), CultureInfo.InvariantCulture);
             case JsonValueKind.Array:
                 return SequenceMatches(expected.EnumerateArray().ToList(), actual, out why);
         }
         if (expected.TryGetProperty("int", out var i))
         {
             why = "not that integer";
-            return IsInteger(actual) && ToBig(actual!) == BigInteger.Parse(i.GetString()!, CultureInfo.InvariantCulture);
+            return CodecOracle.TryInteger(actual, out var n) && n == BigInteger.Parse(i.GetString()!, CultureInfo.InvariantCulture);
         }
         if (expected.TryGetProperty("float", out var f))
         {
@@ -253,23 +254,5 @@ internal static class ViewOracle
         IEnumerable e => "[" + string.Join(", ", e.Cast<object?>().Select(Show)) + "]",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => $"{value} ({value.GetType().Name})",
-    };
-
-    private static bool IsInteger(object? value) => value is sbyte or byte or short or ushort or int or uint or long or ulong or nint or nuint or BigInteger;
-
-    private static BigInteger ToBig(object value) => value switch
-    {
-        sbyte v => v,
-        byte v => v,
-        short v => v,
-        ushort v => v,
-        int v => v,
-        uint v => v,
-        long v => v,
-        ulong v => v,
-        nint v => v,
-        nuint v => v,
-        BigInteger v => v,
-        _ => throw new InvalidCastException(),
     };
 }
