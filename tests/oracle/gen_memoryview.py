@@ -928,22 +928,21 @@ def slice_index_cases(w):
         w.write(f"n{n}", n=n, rows=rows)
 
 
+# Each suite: its name (also its file, NAME.jsonl) and the function that writes its cases.
+SUITES = [
+    ("memoryview", memoryview_cases),
+    ("memoryview-assign", assign_cases),
+    ("memoryview-cast", cast_cases),
+    ("memoryview-equality", equality_cases),
+    ("memoryview-lifetime", lifetime_cases),
+    ("memoryview-requests", request_cases),
+    ("memoryview-ndarray", ndarray_cases),
+    ("memoryview-records", records_cases),
+    ("slice-indices", slice_index_cases),
+]
+
+
 def generate(out_dir):
-    with CaseWriter(out_dir, "memoryview.jsonl", "memoryview") as w:
-        memoryview_cases(w)
-    with CaseWriter(out_dir, "memoryview-assign.jsonl", "memoryview-assign") as w:
-        assign_cases(w)
-    with CaseWriter(out_dir, "memoryview-cast.jsonl", "memoryview-cast") as w:
-        cast_cases(w)
-    with CaseWriter(out_dir, "memoryview-equality.jsonl", "memoryview-equality") as w:
-        equality_cases(w)
-    with CaseWriter(out_dir, "memoryview-lifetime.jsonl", "memoryview-lifetime") as w:
-        lifetime_cases(w)
-    with CaseWriter(out_dir, "memoryview-requests.jsonl", "memoryview-requests") as w:
-        request_cases(w)
-    with CaseWriter(out_dir, "memoryview-ndarray.jsonl", "memoryview-ndarray") as w:
-        ndarray_cases(w)
-    with CaseWriter(out_dir, "memoryview-records.jsonl", "memoryview-records") as w:
-        records_cases(w)
-    with CaseWriter(out_dir, "slice-indices.jsonl", "slice-indices") as w:
-        slice_index_cases(w)
+    for suite, write_cases in SUITES:
+        with CaseWriter(out_dir, f"{suite}.jsonl", suite) as w:
+            write_cases(w)
